@@ -21,6 +21,16 @@ std::string RenderText(const Report& report, const TextOptions& options);
 absl::StatusOr<std::string> RenderJson(const Report& report, bool pretty = true);
 // One row per op type, or per node with `per_node`. RFC 4180 quoting.
 std::string RenderCsv(const Report& report, bool per_node);
+// Tables for a pull-request comment: the summary, op types, training, gates
+// and the baseline comparison when there is one.
+std::string RenderMarkdown(const Report& report);
+
+// The gate results and the baseline comparison as the text renderer shows
+// them (also what the CLI repeats on stderr for failures).
+std::string RenderChecksText(const Report& report);
+
+// One CSV field, quoted per RFC 4180 when it holds a comma, quote or newline.
+std::string CsvField(const std::string& s);
 
 // 1234567 -> "1,234,567" (integers below 1e15), else "%.4g".
 std::string Grouped(double x);

@@ -4,9 +4,7 @@
 #include "rules/rule.h"
 
 namespace onnx_flops {
-namespace {
-
-std::string Field(const std::string& s) {
+std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -17,8 +15,6 @@ std::string Field(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
 std::string RenderCsv(const Report& report, bool per_node) {
   std::string out;
   const Forward& f = report.forward();
@@ -26,11 +22,11 @@ std::string RenderCsv(const Report& report, bool per_node) {
     out = "node,op_type,domain,status,flops,matmul_flops,vector_flops,macs,output_shape,detail\n";
     for (const NodeCost& n : f.nodes()) {
       absl::StrAppend(&out,
-                      absl::StrJoin({Field(n.node()), Field(n.op_type()), Field(n.domain()),
+                      absl::StrJoin({CsvField(n.node()), CsvField(n.op_type()), CsvField(n.domain()),
                                      n.status(), FormatCount(n.flops()),
                                      FormatCount(n.matmul_flops()), FormatCount(n.vector_flops()),
-                                     FormatCount(n.macs()), Field(n.output_shape()),
-                                     Field(n.detail())},
+                                     FormatCount(n.macs()), CsvField(n.output_shape()),
+                                     CsvField(n.detail())},
                                     ","),
                       "\n");
     }
@@ -39,7 +35,7 @@ std::string RenderCsv(const Report& report, bool per_node) {
   out = "op_type,domain,nodes,uncounted,flops,matmul_flops,vector_flops,macs,share\n";
   for (const OpTypeCost& op : f.by_op_type()) {
     absl::StrAppend(&out,
-                    absl::StrJoin({Field(op.op_type()), Field(op.domain()),
+                    absl::StrJoin({CsvField(op.op_type()), CsvField(op.domain()),
                                    absl::StrCat(op.nodes()), absl::StrCat(op.uncounted()),
                                    FormatCount(op.flops()), FormatCount(op.matmul_flops()),
                                    FormatCount(op.vector_flops()), FormatCount(op.macs()),

@@ -115,6 +115,35 @@ std::string Grouped(double x) {
   return x < 0 ? "-" + out : out;
 }
 
+std::string RenderChecksText(const Report& r) {
+  std::string out;
+  if (r.gates_size() > 0) {
+    absl::StrAppend(&out, "\ngates\n");
+    for (const GateResult& g : r.gates()) {
+      absl::StrAppend(&out, g.passed() ? "  pass  " : "  FAIL  ", g.message(), "\n");
+    }
+  }
+  if (r.has_baseline()) {
+    const BaselineComparison& b = r.baseline();
+    absl::StrAppend(&out, "\nbaseline ", b.path(), ": ", b.passed() ? "within" : "OVER",
+                    " the tolerance of ", absl::StrFormat("%g%%", 100 * b.max_increase()),
+                    " growth\n");
+    for (const MetricChange& c : b.metrics()) {
+      absl::StrAppend(&out, c.over_limit() ? "  FAIL  " : "        ", c.message(), "\n");
+    }
+    bool header = false;
+    for (const MetricChange& c : b.op_types()) {
+      if (c.status() == "same") continue;
+      if (!header) absl::StrAppend(&out, "  op types that changed (not gated)\n");
+      header = true;
+      absl::StrAppend(&out, "        ", c.message(), "\n");
+    }
+    if (!header) absl::StrAppend(&out, "  every op type's FLOPs are unchanged\n");
+    for (const std::string& n : b.notes()) absl::StrAppend(&out, "  note: ", n, "\n");
+  }
+  return out;
+}
+
 std::string Scientific(double x) { return absl::StrFormat("%.3g", x); }
 
 std::string Si(double x) {
@@ -231,6 +260,7 @@ std::string RenderText(const Report& r, const TextOptions& options) {
       absl::StrAppend(&out, "  ", u.node(), " (", u.op_type(), "): ", u.reason(), "\n");
     }
   }
+  absl::StrAppend(&out, RenderChecksText(r));
   if (r.warnings_size() > 0) {
     absl::StrAppend(&out, "\nwarnings\n");
     for (const std::string& w : r.warnings()) absl::StrAppend(&out, "  - ", w, "\n");

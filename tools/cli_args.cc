@@ -9,10 +9,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "analyzer/training_config.h"
+#include "audit/model_files.h"
 
 namespace onnx_flops {
 
 const char kUsage[] = R"(usage: onnx-flops MODEL.onnx [options]
+       onnx-flops DIR|MODEL.onnx... [options]      (batch mode: one row per model)
 
 Counts the FLOPs of one forward pass of an ONNX model, per op type and per
 node, and estimates training compute both ways of Sevilla et al. 2022:
@@ -47,14 +49,32 @@ training, method 2 (GPU time x chips x peak FLOP/s x utilization)
   --utilization U         fraction of peak (default 0.3 for language models, 0.4 otherwise)
   --price-per-chip-hour P cost estimate
 
+gates (exit 1 when one fails; the report is still printed)
+  --max-flops X           forward FLOPs per example at most X (4.1G, 4.1e9)
+  --max-training-flops X  method-1 training FLOPs at most X (1e26)
+  --max-params X          parameters at most X (25M)
+  --fail-on-uncounted     fail when any node could not be counted
+  --baseline FILE         compare with an earlier JSON report (or JSON Lines of a batch run)
+  --max-increase P%       tolerance of --baseline: total FLOPs, matmul FLOPs, parameters and
+                          training FLOPs may grow by P percent (default 0%)
+
+batch mode (directories are searched recursively for *.onnx; also with --batch)
+  --jobs N                worker threads (default: one per core)
+  --shard I/N             only the files whose path hash is I modulo N (0 <= I < N)
+  --no-progress           no progress bar (it is drawn only when stderr is a terminal)
+  rows come in path order; --format text (a table), jsonl (each line the JSON report),
+  csv or markdown; a summary goes to stderr
+
 output
-  --format FMT            text (default), json, csv; markdown for --list-rules/--list-hardware
+  --format FMT            text (default), json, jsonl, csv, markdown
   --per-node              add the per-node table (text, json; csv: one row per node)
   --list-rules            print every registered op rule with its formula
   --list-hardware         print the hardware table with the source of every figure
   --version, --help
 
-exit status: 0 ok, 2 bad input or usage (one line on stderr, nothing on stdout)
+exit status: 0 ok; 1 a gate or the baseline failed; 2 bad input or usage (one
+line on stderr). In batch mode 2 if any file failed to load, after all were
+processed, else 1 if any model failed a check.
 )";
 
 namespace {
@@ -87,6 +107,7 @@ absl::StatusOr<Dims> ParseDims(const std::string& text) {
 
 absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   CliArgs args;
+  bool max_increase_given = false;
   for (size_t i = 1; i < argv.size(); ++i) {
     std::string arg = argv[i];
     if (arg.size() < 2 || arg[0] != '-' || arg == "-") {
@@ -168,6 +189,42 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
         if (x > 1) return Usage(absl::StrCat("--utilization is a fraction of peak (0..1], got ", v));
         hw.utilization = x;
       }
+    } else if (name == "--max-flops" || name == "--max-training-flops" ||
+               name == "--max-params") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      OF_ASSIGN_OR_RETURN(double x, ParseCount(v));
+      if (x < 0) return Usage(absl::StrCat(name, " must not be negative, got ", v));
+      if (name == "--max-flops") args.gates.max_flops = x;
+      if (name == "--max-training-flops") args.gates.max_training_flops = x;
+      if (name == "--max-params") args.gates.max_params = x;
+    } else if (name == "--fail-on-uncounted") {
+      if (auto st = flag_only(); !st.ok()) return st;
+      args.gates.fail_on_uncounted = true;
+    } else if (name == "--baseline") {
+      OF_ASSIGN_OR_RETURN(args.baseline, take());
+    } else if (name == "--max-increase") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      double pct = 0;
+      if (v.size() < 2 || v.back() != '%' || !absl::SimpleAtod(v.substr(0, v.size() - 1), &pct) ||
+          !(pct >= 0) || pct > 1e6) {
+        return Usage(absl::StrCat("--max-increase ", v, ": a percentage like 5%"));
+      }
+      args.max_increase = pct / 100;
+      max_increase_given = true;
+    } else if (name == "--jobs" || name == "-j") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      if (!absl::SimpleAtoi(v, &args.jobs) || args.jobs < 1 || args.jobs > 1024) {
+        return Usage(absl::StrCat("--jobs ", v, ": a whole number from 1 to 1024"));
+      }
+    } else if (name == "--shard") {
+      OF_ASSIGN_OR_RETURN(args.shard, take());
+      if (auto shard = ParseShard(args.shard); !shard.ok()) return shard.status();
+    } else if (name == "--batch") {
+      if (auto st = flag_only(); !st.ok()) return st;
+      args.batch = true;
+    } else if (name == "--no-progress") {
+      if (auto st = flag_only(); !st.ok()) return st;
+      args.progress = false;
     } else if (name == "--list-hardware") {
       if (auto st = flag_only(); !st.ok()) return st;
       args.list_hardware = true;
@@ -236,10 +293,10 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
       }
     } else if (name == "--format") {
       OF_ASSIGN_OR_RETURN(args.format, take());
-      if (args.format != "text" && args.format != "json" && args.format != "csv" &&
-          args.format != "markdown") {
+      if (args.format != "text" && args.format != "json" && args.format != "jsonl" &&
+          args.format != "csv" && args.format != "markdown") {
         return Usage(absl::StrCat("unknown --format '", args.format,
-                                  "': text, json, csv or markdown"));
+                                  "': text, json, jsonl, csv or markdown"));
       }
     } else {
       return Usage(absl::StrCat("unknown flag '", name, "'"));
@@ -247,9 +304,6 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   }
   if (args.help || args.version || args.list_rules || args.list_hardware) return args;
   if (args.paths.empty()) return Usage("no model file given");
-  if (args.paths.size() > 1) {
-    return Usage(absl::StrCat("one model file per run, got ", args.paths.size()));
-  }
   const bool has_examples = args.analyze.training.examples.has_value();
   const bool has_tokens = args.analyze.training.tokens.has_value();
   const bool has_steps = args.analyze.training.steps.has_value();
@@ -263,7 +317,12 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   if (static_cast<int>(has_examples) + static_cast<int>(has_tokens) + static_cast<int>(has_steps) > 1) {
     return Usage("give one of --examples, --tokens, or --batch-size with --steps");
   }
-  if (args.format == "markdown") return Usage("--format markdown is for --list-rules");
+  if (args.gates.max_training_flops && !has_examples && !has_tokens && !has_steps &&
+      args.analyze.training.config_path.empty()) {
+    return Usage("--max-training-flops needs --examples, --tokens, --batch-size with --steps, "
+                 "or --training-config");
+  }
+  if (max_increase_given && args.baseline.empty()) return Usage("--max-increase needs --baseline");
   return args;
 }
 

@@ -9,13 +9,21 @@
 
 #include "absl/status/statusor.h"
 #include "analyzer/analyze.h"
+#include "analyzer/gates.h"
 
 namespace onnx_flops {
 
 struct CliArgs {
-  std::vector<std::string> paths;
+  std::vector<std::string> paths;   // model files or directories
   AnalyzeOptions analyze;
-  std::string format = "text";   // text | json | csv | markdown (list-rules)
+  GateOptions gates;
+  std::string baseline;             // --baseline FILE
+  double max_increase = 0;          // --max-increase P%, as a fraction
+  int jobs = 0;                     // --jobs N; 0: one per core
+  std::string shard;                // --shard I/N
+  bool batch = false;               // --batch: one row per model even for a single file
+  bool progress = true;             // --no-progress turns the terminal progress bar off
+  std::string format = "text";      // text | json | jsonl | csv | markdown
   bool per_node = false;
   bool list_rules = false;
   bool list_hardware = false;

@@ -303,9 +303,6 @@ TEST(ParseCliArgsErrors, InputWithZeroOrBadDims) {
 TEST(ParseCliArgsErrors, UnknownFormat) {
   std::string msg = UsageError({"m.onnx", "--format", "nope"});
   EXPECT_TRUE(Contains(msg, "unknown --format 'nope'")) << msg;
-  // markdown exists, but only for --list-rules.
-  msg = UsageError({"m.onnx", "--format", "markdown"});
-  EXPECT_TRUE(Contains(msg, "--list-rules")) << msg;
 }
 
 TEST(ParseCliArgsErrors, NoPath) {
@@ -315,9 +312,53 @@ TEST(ParseCliArgsErrors, NoPath) {
   EXPECT_TRUE(Contains(msg, "no model file")) << msg;
 }
 
-TEST(ParseCliArgsErrors, TwoPaths) {
-  std::string msg = UsageError({"a.onnx", "b.onnx"});
-  EXPECT_TRUE(Contains(msg, "one model file per run, got 2")) << msg;
+TEST(ParseCliArgs, SeveralPathsAreABatch) {
+  auto args = ParseCliArgs({"onnx-flops", "a.onnx", "zoo/", "--jobs", "3", "--shard", "1/4"});
+  ASSERT_TRUE(args.ok()) << args.status();
+  EXPECT_EQ(args->paths, (std::vector<std::string>{"a.onnx", "zoo/"}));
+  EXPECT_EQ(args->jobs, 3);
+  EXPECT_EQ(args->shard, "1/4");
+}
+
+TEST(ParseCliArgs, Gates) {
+  auto args = ParseCliArgs({"onnx-flops", "m.onnx", "--max-flops", "4.1G", "--max-params=25M",
+                            "--examples", "1e6", "--max-training-flops", "1e26",
+                            "--fail-on-uncounted"});
+  ASSERT_TRUE(args.ok()) << args.status();
+  EXPECT_EQ(*args->gates.max_flops, 4.1e9);
+  EXPECT_EQ(*args->gates.max_params, 25e6);
+  EXPECT_EQ(*args->gates.max_training_flops, 1e26);
+  EXPECT_TRUE(args->gates.fail_on_uncounted);
+}
+
+TEST(ParseCliArgs, BaselineTolerance) {
+  auto args = ParseCliArgs({"onnx-flops", "m.onnx", "--baseline", "old.json", "--max-increase",
+                            "5%"});
+  ASSERT_TRUE(args.ok()) << args.status();
+  EXPECT_EQ(args->baseline, "old.json");
+  EXPECT_DOUBLE_EQ(args->max_increase, 0.05);
+  args = ParseCliArgs({"onnx-flops", "m.onnx", "--baseline", "old.json"});
+  ASSERT_TRUE(args.ok()) << args.status();
+  EXPECT_EQ(args->max_increase, 0);  // any growth fails
+}
+
+TEST(ParseCliArgsErrors, ChecksAndBatch) {
+  EXPECT_TRUE(Contains(UsageError({"m.onnx", "--max-increase", "5%"}), "needs --baseline"));
+  for (const char* bad : {"5", "0.05", "-1%", "%", "x%"}) {
+    const std::string msg = UsageError({"m.onnx", "--baseline", "b.json", "--max-increase", bad});
+    EXPECT_TRUE(Contains(msg, "a percentage like 5%")) << bad << ": " << msg;
+  }
+  EXPECT_TRUE(Contains(UsageError({"m.onnx", "--max-training-flops", "1e26"}),
+                       "--max-training-flops needs --examples"));
+  EXPECT_TRUE(Contains(UsageError({"m.onnx", "--max-flops", "lots"}), "'lots' is not a number"));
+  EXPECT_TRUE(Contains(UsageError({"m.onnx", "--max-params", "-3"}), "must not be negative"));
+  for (const char* bad : {"0", "-2", "1025", "two"}) {
+    EXPECT_TRUE(Contains(UsageError({"m.onnx", "--jobs", bad}), "--jobs")) << bad;
+  }
+  for (const char* bad : {"3/3", "1", "a/b", "0/0", "-1/3", "1/"}) {
+    EXPECT_TRUE(Contains(UsageError({"m.onnx", "--shard", bad}), "expected I/N")) << bad;
+  }
+  EXPECT_TRUE(Contains(UsageError({"m.onnx", "--fail-on-uncounted=yes"}), "takes no value"));
 }
 
 TEST(ParseCliArgsErrors, EpochsWithoutExamples) {

@@ -23,13 +23,13 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "proto/report.pb.h"
+#include "tools/run_binary_testing.h"
 
 namespace onnx_flops {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kBinary = ONNX_FLOPS_BINARY;
 const std::string kTestdata = ONNX_FLOPS_TESTDATA;
 const std::string kTinyMlp = kTestdata + "/tiny_mlp.onnx";
 
@@ -43,83 +43,6 @@ constexpr double kTinyMlpVectorFlops = 256      // fc1 bias
                                        + 5 * 10;   // softmax
 constexpr double kTinyMlpFlops = kTinyMlpMatmulFlops + kTinyMlpVectorFlops;
 static_assert(kTinyMlpFlops == 407100, "tiny_mlp hand count");
-
-struct RunResult {
-  int exit_code = -1;   // exit status, or 128 + signal
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFd(int fd) {
-  std::string data;
-  lseek(fd, 0, SEEK_SET);
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  return data;
-}
-
-int TempFile() {
-  std::string name = (fs::temp_directory_path() / "onnx_flops_cli_test.XXXXXX").string();
-  int fd = mkstemp(name.data());
-  if (fd >= 0) unlink(name.c_str());
-  return fd;
-}
-
-// Runs the binary with `args`; stdout and stderr go to two unlinked temp files
-// (no pipe to fill up, no deadlock on large reports).
-RunResult RunBinary(const std::vector<std::string>& args) {
-  RunResult result;
-  const int out_fd = TempFile();
-  const int err_fd = TempFile();
-  if (out_fd < 0 || err_fd < 0) {
-    ADD_FAILURE() << "mkstemp: " << std::strerror(errno);
-    return result;
-  }
-  std::vector<std::string> argv_storage = {kBinary};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  const pid_t pid = fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork: " << std::strerror(errno);
-    return result;
-  }
-  if (pid == 0) {
-    const int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) dup2(null_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result.exit_code = 128 + WTERMSIG(status);
-  }
-  result.out = ReadFd(out_fd);
-  result.err = ReadFd(err_fd);
-  close(out_fd);
-  close(err_fd);
-  return result;
-}
-
-std::string Describe(const std::vector<std::string>& args, const RunResult& r) {
-  std::string cmd = "onnx-flops";
-  for (const std::string& a : args) absl::StrAppend(&cmd, " ", a);
-  return absl::StrCat(cmd, "\n  exit ", r.exit_code, "\n  stdout (", r.out.size(),
-                      " bytes): ", r.out.substr(0, 400), "\n  stderr: ", r.err.substr(0, 400));
-}
 
 bool Contains(absl::string_view haystack, absl::string_view needle) {
   return haystack.find(needle) != absl::string_view::npos;
@@ -231,12 +154,6 @@ TEST(CliErrors, MissingFile) {
   EXPECT_TRUE(Contains(line, path)) << line;
 }
 
-TEST(CliErrors, Directory) {
-  const std::string line = ExpectOneLineError({kTestdata});
-  EXPECT_TRUE(Contains(line, kTestdata)) << line;
-  EXPECT_TRUE(Contains(line, "directory")) << line;
-}
-
 TEST(CliErrors, DevNull) {
   const std::string line = ExpectOneLineError({"/dev/null"});
   EXPECT_TRUE(Contains(line, "/dev/null")) << line;
@@ -252,7 +169,9 @@ TEST(CliErrors, UsageErrorsMentionHelp) {
       {kTinyMlp, "--epochs", "10"},
       {kTinyMlp, "--per-node=1"},
       {kTinyMlp, "--dim"},
-      {kTinyMlp, kTinyMlp},
+      {kTinyMlp, "--max-increase", "5%"},
+      {kTinyMlp, "--shard", "3/3"},
+      {kTinyMlp, "--jobs", "0"},
       {},
   };
   for (const auto& args : cases) {

@@ -1,15 +1,23 @@
 // onnx-flops: a thin shell over the analyzer library. Everything it prints
 // comes from the Report; errors are one line on stderr and exit status 2.
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "analyzer/analyze.h"
+#include "analyzer/baseline.h"
 #include "analyzer/hardware.h"
 #include "analyzer/render.h"
+#include "audit/batch_rows.h"
+#include "audit/checks.h"
+#include "audit/run_batch.h"
 #include "rules/rule.h"
 #include "tools/cli_args.h"
 
@@ -17,15 +25,62 @@ namespace onnx_flops {
 namespace {
 
 constexpr int kExitOk = 0;
+constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 
-int Fail(const absl::Status& status) {
-  std::string msg(status.message());
+std::string OneLine(absl::string_view text) {
+  std::string msg(text);
   for (char& c : msg) {
     if (c == '\n' || c == '\r') c = ' ';
   }
-  std::cerr << "onnx-flops: " << msg << "\n";
+  return msg;
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "onnx-flops: " << OneLine(status.message()) << "\n";
   return kExitBadInput;
+}
+
+// One line per failed check on stderr: what CI logs show above the report.
+void ReportFailedChecks(const Report& report) {
+  for (const GateResult& g : report.gates()) {
+    if (!g.passed()) std::cerr << "onnx-flops: " << OneLine(g.message()) << "\n";
+  }
+  if (report.has_baseline() && !report.baseline().passed()) {
+    for (const MetricChange& m : report.baseline().metrics()) {
+      if (m.over_limit()) {
+        std::cerr << "onnx-flops: baseline " << report.baseline().path() << ": "
+                  << OneLine(m.message()) << "\n";
+      }
+    }
+  }
+}
+
+bool IsBatch(const CliArgs& args) {
+  std::error_code ec;
+  return args.batch || args.paths.size() > 1 || !args.shard.empty() || args.format == "jsonl" ||
+         std::filesystem::is_directory(args.paths[0], ec);
+}
+
+int RunBatchMode(const CliArgs& args, CheckOptions checks) {
+  if (args.format == "json") {
+    return Fail(absl::InvalidArgumentError(
+        "batch mode writes one row per model: --format jsonl, csv, text or markdown"));
+  }
+  if (args.per_node && args.format != "jsonl") {
+    return Fail(absl::InvalidArgumentError("in batch mode --per-node needs --format jsonl"));
+  }
+  BatchOptions options;
+  options.analyze = args.analyze;
+  options.checks = checks;
+  options.format = args.format;
+  options.jobs = args.jobs > 0 ? args.jobs
+                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!args.shard.empty()) options.shard = *ParseShard(args.shard);
+  options.progress = args.progress && isatty(fileno(stderr));
+  BatchSummary summary = RunBatch(args.paths, options, std::cout, std::cerr);
+  if (summary.errors > 0) return kExitBadInput;
+  return summary.checks_failed > 0 ? kExitCheckFailed : kExitOk;
 }
 
 void ListRules(const std::string& format) {
@@ -74,11 +129,34 @@ int Run(const std::vector<std::string>& argv) {
     std::cout << *text;
     return kExitOk;
   }
+  CheckOptions checks;
+  checks.gates = args->gates;
+  checks.max_increase = args->max_increase;
+  Baseline baseline;
+  if (!args->baseline.empty()) {
+    absl::StatusOr<Baseline> read = ReadBaseline(args->baseline);
+    if (!read.ok()) return Fail(read.status());
+    baseline = *std::move(read);
+    checks.baseline = &baseline;
+  }
+  if (IsBatch(*args)) {
+    baseline.single_report_fallback = false;
+    return RunBatchMode(*args, checks);
+  }
+
   absl::StatusOr<Report> report = AnalyzeFile(args->paths[0], args->analyze);
   if (!report.ok()) return Fail(report.status());
+  const CheckOutcome outcome = ApplyChecks(checks, &*report);
+  if (checks.baseline != nullptr && !outcome.compared) {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+        args->baseline, " holds no report for ", args->paths[0],
+        " (a JSON Lines baseline is matched by model path)")));
+  }
 
   std::string out;
-  if (args->format == "json") {
+  if (args->format == "markdown") {
+    out = RenderMarkdown(*report);
+  } else if (args->format == "json") {
     absl::StatusOr<std::string> json = RenderJson(*report);
     if (!json.ok()) return Fail(json.status());
     out = *std::move(json);
@@ -91,6 +169,10 @@ int Run(const std::vector<std::string>& argv) {
   }
   std::cout << out;
   std::cout.flush();
+  if (!outcome.passed) {
+    ReportFailedChecks(*report);
+    return kExitCheckFailed;
+  }
   return kExitOk;
 }
 

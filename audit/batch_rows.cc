@@ -1,0 +1,116 @@
+#include "audit/batch_rows.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "analyzer/render.h"
+#include "google/protobuf/util/json_util.h"
+#include "rules/rule.h"
+
+namespace onnx_flops {
+namespace {
+
+// A number column: exact integers, blank when there is no figure.
+std::string Num(double x) { return FormatCount(x); }
+
+std::string MdCell(const std::string& s) {
+  return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}, {"\r", " "}});
+}
+
+std::string OneLine(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+std::string Status(const Report& r) { return FailedChecks(r).empty() ? "ok" : "failed"; }
+
+double TrainingFlops(const Report& r) { return r.has_training() ? r.training().flops() : 0; }
+
+}  // namespace
+
+std::vector<std::string> FailedChecks(const Report& report) {
+  std::vector<std::string> failed;
+  for (const GateResult& g : report.gates()) {
+    if (!g.passed()) failed.push_back(g.gate());
+  }
+  if (report.has_baseline() && !report.baseline().passed()) failed.push_back("--baseline");
+  return failed;
+}
+
+std::string BatchHeader(const std::string& format) {
+  if (format == "csv") {
+    return "path,status,error,opset,nodes,parameters,flops,matmul_flops,macs,flops_per_example,"
+           "training_flops,uncounted_nodes,failed_checks\n";
+  }
+  if (format == "markdown") {
+    return "| model | status | opset | nodes | parameters | FLOPs per example | training FLOPs | "
+           "uncounted |\n|---|---|---:|---:|---:|---:|---:|---:|\n";
+  }
+  if (format == "text") {
+    return absl::StrCat("status  ", "      FLOP/example", "    parameters", "   nodes",
+                        "  uncounted  model\n");
+  }
+  return "";
+}
+
+absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& r) {
+  const Forward& f = r.forward();
+  const std::string failed = absl::StrJoin(FailedChecks(r), ";");
+  if (format == "jsonl") return RenderJson(r, /*pretty=*/false);
+  if (format == "csv") {
+    const double training = TrainingFlops(r);
+    return absl::StrCat(
+        absl::StrJoin({CsvField(r.model().path()), Status(r), std::string(),
+                       absl::StrCat(r.model().opset()), absl::StrCat(r.model().nodes()),
+                       Num(r.model().parameters()), Num(f.flops()), Num(f.matmul_flops()),
+                       Num(f.macs()), Num(f.flops_per_example()),
+                       training > 0 ? Num(training) : std::string(),
+                       absl::StrCat(f.coverage().uncounted()), CsvField(failed)},
+                      ","),
+        "\n");
+  }
+  if (format == "markdown") {
+    const double training = TrainingFlops(r);
+    return absl::StrCat("| `", MdCell(r.model().path()), "` | ",
+                        failed.empty() ? "ok" : absl::StrCat("**failed** ", MdCell(failed)), " | ",
+                        r.model().opset(), " | ", r.model().nodes(), " | ",
+                        Si(r.model().parameters()), " | ", Si(f.flops_per_example()), " | ",
+                        training > 0 ? Scientific(training) : "", " | ",
+                        f.coverage().uncounted(), " |\n");
+  }
+  std::string status = failed.empty() ? "ok" : "FAILED";
+  auto pad_left = [](const std::string& s, size_t w) {
+    return s.size() >= w ? s : std::string(w - s.size(), ' ') + s;
+  };
+  return absl::StrCat(status, std::string(8 - status.size(), ' '),
+                      pad_left(Si(f.flops_per_example()), 14),
+                      pad_left(Si(r.model().parameters()), 14),
+                      pad_left(absl::StrCat(r.model().nodes()), 8),
+                      pad_left(absl::StrCat(f.coverage().uncounted()), 11), "  ", r.model().path(),
+                      failed.empty() ? "" : absl::StrCat("  (", failed, ")"), "\n");
+}
+
+std::string BatchErrorRow(const std::string& format, const std::string& path,
+                          const std::string& error) {
+  const std::string message = OneLine(error);
+  if (format == "jsonl") {
+    ErrorRow row;
+    row.mutable_model()->set_path(path);
+    row.set_error(message);
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(row, &json).ok()) json = "{}";
+    return json + "\n";
+  }
+  if (format == "csv") {
+    return absl::StrCat(CsvField(path), ",error,", CsvField(message), ",,,,,,,,,,\n");
+  }
+  if (format == "markdown") {
+    return absl::StrCat("| `", MdCell(path), "` | **error**: ", MdCell(message),
+                        " | | | | | | |\n");
+  }
+  return absl::StrCat("ERROR   ", path, ": ", message, "\n");
+}
+
+}  // namespace onnx_flops

@@ -1,0 +1,50 @@
+#include "audit/batch_summary.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "analyzer/render.h"
+
+namespace onnx_flops {
+
+void BatchSummary::AddModel(const std::string& path, double flops_per_example, bool failed_checks) {
+  ++models;
+  if (failed_checks) ++checks_failed;
+  // Largest first; among equals the earlier path stays ahead (rows arrive in
+  // path order), so the list is the same on every run.
+  auto pos = std::find_if(top.begin(), top.end(),
+                          [&](const auto& e) { return e.first < flops_per_example; });
+  if (pos == top.end() && top.size() >= kTop) return;
+  top.insert(pos, {flops_per_example, path});
+  if (top.size() > kTop) top.pop_back();
+}
+
+std::string BatchSummary::Render(double seconds, int jobs) const {
+  std::string out = absl::StrCat(
+      "onnx-flops: ", models, " models, ", errors, " failed to load", ", ", checks_failed,
+      " failed a gate or the baseline",
+      not_in_baseline > 0 ? absl::StrCat(", ", not_in_baseline, " not in the baseline") : "",
+      absl::StrFormat("; %.2f s with %d jobs (%.1f models/s)\n", seconds, jobs,
+                      seconds > 0 ? static_cast<double>(models) / seconds : 0.0));
+  if (!top.empty()) {
+    absl::StrAppend(&out, "onnx-flops: most expensive (forward FLOPs per example):\n");
+    for (const auto& [flops, path] : top) {
+      absl::StrAppend(&out, absl::StrFormat("  %12s  %s\n", Si(flops), path));
+    }
+  }
+  return out;
+}
+
+std::string ProgressLine(size_t done, size_t total, size_t errors, double seconds, size_t width) {
+  const size_t filled = total == 0 ? width : done * width / total;
+  std::string bar(filled, '=');
+  if (filled < width) {
+    bar.push_back('>');
+    bar.append(width - filled - 1, ' ');
+  }
+  return absl::StrFormat("[%s] %d/%d  %d errors  %.1f models/s", bar, done, total, errors,
+                         seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+}
+
+}  // namespace onnx_flops

@@ -1,0 +1,40 @@
+// What batch mode tells the person at the end (on stderr): how many models,
+// how many failed, how long it took, and the five most expensive models.
+// It keeps only counters and the top five, so memory does not grow with the
+// number of models.
+#ifndef ONNX_FLOPS_AUDIT_BATCH_SUMMARY_H_
+#define ONNX_FLOPS_AUDIT_BATCH_SUMMARY_H_
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace onnx_flops {
+
+struct BatchSummary {
+  static constexpr size_t kTop = 5;
+
+  size_t models = 0;
+  size_t errors = 0;          // could not be analyzed
+  size_t checks_failed = 0;   // a gate or the baseline failed
+  size_t not_in_baseline = 0;
+  std::vector<std::pair<double, std::string>> top;  // forward FLOPs per example, path
+
+  void AddError() {
+    ++models;
+    ++errors;
+  }
+  void AddModel(const std::string& path, double flops_per_example, bool failed_checks);
+
+  // Several lines, each ending in '\n'.
+  std::string Render(double seconds, int jobs) const;
+};
+
+// "[=========>          ] 123/500  2 errors  45.1 models/s": one line for a
+// terminal, redrawn in place with '\r'.
+std::string ProgressLine(size_t done, size_t total, size_t errors, double seconds, size_t width);
+
+}  // namespace onnx_flops
+
+#endif  // ONNX_FLOPS_AUDIT_BATCH_SUMMARY_H_

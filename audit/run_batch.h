@@ -1,0 +1,33 @@
+// Batch mode: many models, one row each, in path order, on several threads.
+#ifndef ONNX_FLOPS_AUDIT_RUN_BATCH_H_
+#define ONNX_FLOPS_AUDIT_RUN_BATCH_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "analyzer/analyze.h"
+#include "audit/batch_summary.h"
+#include "audit/checks.h"
+#include "audit/model_files.h"
+
+namespace onnx_flops {
+
+struct BatchOptions {
+  AnalyzeOptions analyze;
+  CheckOptions checks;
+  std::string format = "jsonl";  // jsonl | csv | text | markdown
+  int jobs = 1;
+  Shard shard;                   // default 0/1: everything
+  bool progress = false;         // redraw a progress line on `err`
+};
+
+// Rows go to `out` as they complete in order; warnings, the progress line and
+// the summary go to `err`. Returns the summary (its counters decide the exit
+// status).
+BatchSummary RunBatch(const std::vector<std::string>& roots, const BatchOptions& options,
+                      std::ostream& out, std::ostream& err);
+
+}  // namespace onnx_flops
+
+#endif  // ONNX_FLOPS_AUDIT_RUN_BATCH_H_
