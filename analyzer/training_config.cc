@@ -307,22 +307,29 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 bool ParseSiCount(absl::string_view text, double* out) {
   std::string s(absl::StripAsciiWhitespace(text));
-  double scale = 1;
+  int exponent = 0;
   if (!s.empty()) {
     switch (s.back()) {
-      case 'K': case 'k': scale = 1e3; break;
-      case 'M': scale = 1e6; break;
-      case 'G': case 'B': scale = 1e9; break;
-      case 'T': scale = 1e12; break;
-      case 'P': scale = 1e15; break;
-      case 'E': scale = 1e18; break;
+      case 'K': case 'k': exponent = 3; break;
+      case 'M': exponent = 6; break;
+      case 'G': case 'B': exponent = 9; break;
+      case 'T': exponent = 12; break;
+      case 'P': exponent = 15; break;
+      case 'E': exponent = 18; break;
       default: break;
     }
-    if (scale != 1) s.pop_back();
+    if (exponent != 0) s.pop_back();
+  }
+  if (s.empty() || s.find_first_of("eE") != std::string::npos) {
+    if (exponent != 0) return false;  // "1e3K": one way of scaling at a time
+  } else if (exponent != 0) {
+    // "4.1G" is read as "4.1e9", so that it equals the literal 4.1e9 exactly
+    // (4.1 x 1e9 rounds twice and misses it by an ulp).
+    absl::StrAppend(&s, "e", exponent);
   }
   double v = 0;
-  if (s.empty() || !absl::SimpleAtod(s, &v) || !std::isfinite(v * scale)) return false;
-  *out = v * scale;
+  if (s.empty() || !absl::SimpleAtod(s, &v) || !std::isfinite(v)) return false;
+  *out = v;
   return true;
 }
 
