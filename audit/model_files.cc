@@ -109,8 +109,21 @@ uint64_t StableHash(const std::string& key) {
   return h;
 }
 
+uint64_t ShardHash(const std::string& key) {
+  // FNV-1a's low bits follow the last bytes of similar keys (m1.onnx,
+  // m2.onnx, ...), which unbalances shards; MurmurHash3's 64-bit finalizer
+  // spreads every input bit over the word first.
+  uint64_t h = StableHash(key);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
 bool InShard(const ModelFile& file, const Shard& shard) {
-  return StableHash(file.shard_key) % shard.count == shard.index;
+  return ShardHash(file.shard_key) % shard.count == shard.index;
 }
 
 }  // namespace onnx_flops

@@ -38,9 +38,11 @@ struct Shard {
 };
 absl::StatusOr<Shard> ParseShard(const std::string& text);
 
-// FNV-1a (64 bit) of the shard key, modulo the shard count: a hash that is the
-// same on every machine, compiler and run, unlike std::hash.
+// FNV-1a, 64 bit: the same on every machine, compiler and run, unlike std::hash.
 uint64_t StableHash(const std::string& key);
+// StableHash then MurmurHash3's fmix64 finalizer: what --shard takes modulo N.
+uint64_t ShardHash(const std::string& key);
+// ShardHash(shard_key) % count == index
 bool InShard(const ModelFile& file, const Shard& shard);
 
 }  // namespace onnx_flops
