@@ -29,6 +29,9 @@ std::string RenderMarkdown(const Report& report);
 // them (also what the CLI repeats on stderr for failures).
 std::string RenderChecksText(const Report& report);
 
+// A number for machines (CSV): integers below 2^53 as digits, anything else
+// with 17 significant digits, which reads back as the same double.
+std::string ExactNumber(double x);
 // One CSV field, quoted per RFC 4180 when it holds a comma, quote or newline.
 std::string CsvField(const std::string& s);
 

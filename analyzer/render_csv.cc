@@ -1,9 +1,19 @@
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "analyzer/render.h"
 #include "rules/rule.h"
 
 namespace onnx_flops {
+std::string ExactNumber(double x) {
+  if (std::isfinite(x) && std::fabs(x) < 9007199254740992.0 && x == std::floor(x)) {
+    return absl::StrCat(static_cast<int64_t>(x));
+  }
+  return absl::StrFormat("%.17g", x);
+}
+
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -23,9 +33,9 @@ std::string RenderCsv(const Report& report, bool per_node) {
     for (const NodeCost& n : f.nodes()) {
       absl::StrAppend(&out,
                       absl::StrJoin({CsvField(n.node()), CsvField(n.op_type()), CsvField(n.domain()),
-                                     n.status(), FormatCount(n.flops()),
-                                     FormatCount(n.matmul_flops()), FormatCount(n.vector_flops()),
-                                     FormatCount(n.macs()), CsvField(n.output_shape()),
+                                     n.status(), ExactNumber(n.flops()),
+                                     ExactNumber(n.matmul_flops()), ExactNumber(n.vector_flops()),
+                                     ExactNumber(n.macs()), CsvField(n.output_shape()),
                                      CsvField(n.detail())},
                                     ","),
                       "\n");
@@ -37,8 +47,8 @@ std::string RenderCsv(const Report& report, bool per_node) {
     absl::StrAppend(&out,
                     absl::StrJoin({CsvField(op.op_type()), CsvField(op.domain()),
                                    absl::StrCat(op.nodes()), absl::StrCat(op.uncounted()),
-                                   FormatCount(op.flops()), FormatCount(op.matmul_flops()),
-                                   FormatCount(op.vector_flops()), FormatCount(op.macs()),
+                                   ExactNumber(op.flops()), ExactNumber(op.matmul_flops()),
+                                   ExactNumber(op.vector_flops()), ExactNumber(op.macs()),
                                    absl::StrCat(op.share())},
                                   ","),
                     "\n");

@@ -5,13 +5,11 @@
 #include "absl/strings/str_replace.h"
 #include "analyzer/render.h"
 #include "google/protobuf/util/json_util.h"
-#include "rules/rule.h"
 
 namespace onnx_flops {
 namespace {
 
-// A number column: exact integers, blank when there is no figure.
-std::string Num(double x) { return FormatCount(x); }
+std::string Num(double x) { return ExactNumber(x); }
 
 std::string MdCell(const std::string& s) {
   return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}, {"\r", " "}});
