@@ -1,6 +1,7 @@
 #include "analyzer/analyze.h"
 
 #include <algorithm>
+#include <mutex>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,6 +16,8 @@
 #include "analyzer/training_plan.h"
 #include "analyzer/value_table.h"
 #include "analyzer/walker.h"
+#include "onnx/defs/schema.h"
+#include "proto/training_config.pb.h"
 
 namespace onnx_flops {
 namespace {
@@ -192,7 +195,18 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
 
 }  // namespace
 
+void InitializeAnalyzer() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    (void)onnx::OpSchemaRegistry::Schema("Add", 13, "");
+    (void)Report::default_instance().GetReflection();
+    (void)TrainingConfig::default_instance().GetReflection();
+    (void)onnx::ModelProto::default_instance().GetReflection();
+  });
+}
+
 absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& options) {
+  InitializeAnalyzer();
   Report report;
   report.set_tool("onnx-flops");
   report.set_tool_version(ONNX_FLOPS_VERSION);

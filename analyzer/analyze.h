@@ -54,6 +54,12 @@ struct AnalyzeOptions {
   LoadOptions load;
 };
 
+// Runs the lazy one-time setup of the libraries the analysis uses: ONNX 1.12
+// fills its op-schema registry on first use without a lock, and protobuf
+// assigns descriptors on first reflection. AnalyzeLoaded calls it; a program
+// that analyzes on several threads should call it once before starting them.
+void InitializeAnalyzer();
+
 // Loads, binds shapes, counts every node and builds the report. Errors (file
 // unreadable, not a model, malformed graph, bad bindings) are one line that
 // names the file.

@@ -83,6 +83,7 @@ BatchSummary RunBatch(const std::vector<std::string>& roots, const BatchOptions&
     err << "\r" << line << std::flush;
   };
   const int jobs = options.jobs < 1 ? 1 : options.jobs;
+  InitializeAnalyzer();  // before the threads: see analyze.h
   RunOrdered<Outcome>(
       files.size(), jobs, static_cast<size_t>(4 * jobs + 16),
       [&](size_t i) { return Analyze(files[i], options); },
