@@ -1,6 +1,7 @@
 #include "audit/batch_rows.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "analyzer/render.h"
@@ -26,6 +27,25 @@ std::string Status(const Report& r) { return FailedChecks(r).empty() ? "ok" : "f
 
 double TrainingFlops(const Report& r) { return r.has_training() ? r.training().flops() : 0; }
 
+// The relative change of forward FLOPs against the baseline, "" when there
+// was nothing to compare with.
+const MetricChange* FlopsChange(const Report& r) {
+  if (!r.has_baseline()) return nullptr;
+  for (const MetricChange& m : r.baseline().metrics()) {
+    if (m.name() == "flops") return &m;
+  }
+  return nullptr;
+}
+
+std::string ChangeText(const Report& r) {
+  const MetricChange* m = FlopsChange(r);
+  if (m == nullptr) return "";
+  if (m->status() == "grown" || m->status() == "shrunk") {
+    return absl::StrFormat("%+.1f%%", 100 * m->relative());
+  }
+  return m->status();
+}
+
 }  // namespace
 
 std::vector<std::string> FailedChecks(const Report& report) {
@@ -40,11 +60,11 @@ std::vector<std::string> FailedChecks(const Report& report) {
 std::string BatchHeader(const std::string& format) {
   if (format == "csv") {
     return "path,status,error,opset,nodes,parameters,flops,matmul_flops,macs,flops_per_example,"
-           "training_flops,uncounted_nodes,failed_checks\n";
+           "training_flops,uncounted_nodes,failed_checks,flops_vs_baseline\n";
   }
   if (format == "markdown") {
     return "| model | status | opset | nodes | parameters | FLOPs per example | training FLOPs | "
-           "uncounted |\n|---|---|---:|---:|---:|---:|---:|---:|\n";
+           "uncounted | vs baseline |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
   }
   if (format == "text") {
     return absl::StrCat("status  ", "      FLOP/example", "    parameters", "   nodes",
@@ -65,7 +85,9 @@ absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& r)
                        Num(r.model().parameters()), Num(f.flops()), Num(f.matmul_flops()),
                        Num(f.macs()), Num(f.flops_per_example()),
                        training > 0 ? Num(training) : std::string(),
-                       absl::StrCat(f.coverage().uncounted()), CsvField(failed)},
+                       absl::StrCat(f.coverage().uncounted()), CsvField(failed),
+                       FlopsChange(r) == nullptr ? std::string()
+                                                 : ExactNumber(FlopsChange(r)->relative())},
                       ","),
         "\n");
   }
@@ -76,7 +98,7 @@ absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& r)
                         r.model().opset(), " | ", r.model().nodes(), " | ",
                         Si(r.model().parameters()), " | ", Si(f.flops_per_example()), " | ",
                         training > 0 ? Scientific(training) : "", " | ",
-                        f.coverage().uncounted(), " |\n");
+                        f.coverage().uncounted(), " | ", ChangeText(r), " |\n");
   }
   std::string status = failed.empty() ? "ok" : "FAILED";
   auto pad_left = [](const std::string& s, size_t w) {
@@ -87,7 +109,10 @@ absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& r)
                       pad_left(Si(r.model().parameters()), 14),
                       pad_left(absl::StrCat(r.model().nodes()), 8),
                       pad_left(absl::StrCat(f.coverage().uncounted()), 11), "  ", r.model().path(),
-                      failed.empty() ? "" : absl::StrCat("  (", failed, ")"), "\n");
+                      failed.empty() ? "" : absl::StrCat("  (", failed, ")"),
+                      FlopsChange(r) == nullptr ? ""
+                                                : absl::StrCat("  [", ChangeText(r), " vs baseline]"),
+                      "\n");
 }
 
 std::string BatchErrorRow(const std::string& format, const std::string& path,
@@ -102,11 +127,11 @@ std::string BatchErrorRow(const std::string& format, const std::string& path,
     return json + "\n";
   }
   if (format == "csv") {
-    return absl::StrCat(CsvField(path), ",error,", CsvField(message), ",,,,,,,,,,\n");
+    return absl::StrCat(CsvField(path), ",error,", CsvField(message), ",,,,,,,,,,,\n");
   }
   if (format == "markdown") {
     return absl::StrCat("| `", MdCell(path), "` | **error**: ", MdCell(message),
-                        " | | | | | | |\n");
+                        " | | | | | | | |\n");
   }
   return absl::StrCat("ERROR   ", path, ": ", message, "\n");
 }

@@ -39,29 +39,33 @@ size_t Columns(const std::string& line) {
 
 TEST(BatchRows, CsvRowsMatchTheHeader) {
   const std::string header = BatchHeader("csv");
-  ASSERT_EQ(Columns(header), 13u) << header;
+  ASSERT_EQ(Columns(header), 14u) << header;
   Report r = Sample();
   const std::string ok = *BatchRow("csv", r);
-  EXPECT_EQ(ok, "\"zoo/a,b.onnx\",ok,,17,12,203530,814200,813056,406528,407100,,1,\n");
+  EXPECT_EQ(ok, "\"zoo/a,b.onnx\",ok,,17,12,203530,814200,813056,406528,407100,,1,,\n");
   r.mutable_training()->set_flops(7.3278e11);
   GateResult* g = r.add_gates();
   g->set_gate("--max-flops");
   g->set_passed(false);
   r.mutable_baseline()->set_passed(false);
+  MetricChange* change = r.mutable_baseline()->add_metrics();
+  change->set_name("flops");
+  change->set_status("grown");
+  change->set_relative(0.25);
   const std::string failed = *BatchRow("csv", r);
   EXPECT_EQ(failed,
             "\"zoo/a,b.onnx\",failed,,17,12,203530,814200,813056,406528,407100,732780000000,1,"
-            "--max-flops;--baseline\n");
+            "--max-flops;--baseline,0.25\n");
   const std::string error = BatchErrorRow("csv", "zoo/x.onnx", "truncated\nfile");
-  EXPECT_EQ(error, "zoo/x.onnx,error,truncated file,,,,,,,,,,\n");
-  EXPECT_EQ(Columns(ok), 13u);
+  EXPECT_EQ(error, "zoo/x.onnx,error,truncated file,,,,,,,,,,,\n");
+  EXPECT_EQ(Columns(ok), 14u);
   // Past 2^53 a number keeps 17 digits: it reads back as the same double.
   const double big = 2.147160283787674e+17;  // ResNet-50 x ImageNet x 90 epochs
   r.mutable_training()->set_flops(big);
   const std::vector<std::string> fields = absl::StrSplit(*BatchRow("csv", r), ',');
-  ASSERT_EQ(fields.size(), 14u);  // the quoted path holds one comma
+  ASSERT_EQ(fields.size(), 15u);  // the quoted path holds one comma
   EXPECT_EQ(std::stod(fields[11]), big) << fields[11];
-  EXPECT_EQ(Columns(error), 13u);
+  EXPECT_EQ(Columns(error), 14u);
 }
 
 TEST(BatchRows, JsonlRowIsTheReportOnOneLine) {
@@ -75,9 +79,9 @@ TEST(BatchRows, JsonlRowIsTheReportOnOneLine) {
 
 TEST(BatchRows, MarkdownAndText) {
   EXPECT_EQ(*BatchRow("markdown", Sample()),
-            "| `zoo/a,b.onnx` | ok | 17 | 12 | 204 K | 407 K |  | 1 |\n");
+            "| `zoo/a,b.onnx` | ok | 17 | 12 | 204 K | 407 K |  | 1 |  |\n");
   EXPECT_EQ(BatchErrorRow("markdown", "a|b.onnx", "bad"),
-            "| `a\\|b.onnx` | **error**: bad | | | | | | |\n");
+            "| `a\\|b.onnx` | **error**: bad | | | | | | | |\n");
   const std::string text = *BatchRow("text", Sample());
   EXPECT_EQ(text.rfind("ok ", 0), 0u) << text;
   EXPECT_NE(text.find("407 K"), std::string::npos) << text;

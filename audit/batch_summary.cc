@@ -27,6 +27,12 @@ std::string BatchSummary::Render(double seconds, int jobs) const {
       not_in_baseline > 0 ? absl::StrCat(", ", not_in_baseline, " not in the baseline") : "",
       absl::StrFormat("; %.2f s with %d jobs (%.1f models/s)\n", seconds, jobs,
                       seconds > 0 ? static_cast<double>(models) / seconds : 0.0));
+  if (gone_count > 0) {
+    absl::StrAppend(&out, "onnx-flops: ", gone_count,
+                    " models of the baseline are not in this run:");
+    for (const std::string& path : gone) absl::StrAppend(&out, " ", path);
+    absl::StrAppend(&out, gone_count > gone.size() ? " ...\n" : "\n");
+  }
   if (!top.empty()) {
     absl::StrAppend(&out, "onnx-flops: most expensive (forward FLOPs per example):\n");
     for (const auto& [flops, path] : top) {

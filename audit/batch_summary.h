@@ -18,7 +18,9 @@ struct BatchSummary {
   size_t models = 0;
   size_t errors = 0;          // could not be analyzed
   size_t checks_failed = 0;   // a gate or the baseline failed
-  size_t not_in_baseline = 0;
+  size_t not_in_baseline = 0;     // new models: nothing to compare with
+  std::vector<std::string> gone;  // in the baseline, not in this run (first few)
+  size_t gone_count = 0;
   std::vector<std::pair<double, std::string>> top;  // forward FLOPs per example, path
 
   void AddError() {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <exception>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "audit/batch_rows.h"
@@ -68,6 +69,24 @@ BatchSummary RunBatch(const std::vector<std::string>& roots, const BatchOptions&
   found.files.shrink_to_fit();
 
   BatchSummary summary;
+  if (const Baseline* baseline = options.checks.baseline;
+      baseline != nullptr && options.shard.count == 1) {
+    // Models that left the zoo since the baseline: said, not failed. (A shard
+    // sees only part of the zoo, so it cannot tell.)
+    absl::flat_hash_set<std::string> present;
+    for (const ModelFile& f : files) present.insert(f.path);
+    std::vector<std::string> gone;
+    for (const auto& [path, unused] : baseline->reports) {
+      if (!present.contains(path)) gone.push_back(path);
+    }
+    for (const auto& [path, unused] : baseline->errors) {
+      if (!present.contains(path)) gone.push_back(path);
+    }
+    std::sort(gone.begin(), gone.end());
+    summary.gone_count = gone.size();
+    if (gone.size() > 5) gone.resize(5);
+    summary.gone = std::move(gone);
+  }
   out << BatchHeader(options.format);
   size_t shown_width = 0;
   double last_draw = -1;

@@ -199,10 +199,30 @@ TEST_F(Zoo, BaselineOfABatchRunIsMatchedByPath) {
   // Batch 2 doubles every model's FLOPs: every row fails the 0% tolerance.
   const RunResult grown =
       RunBinary({dir, "--format", "csv", "--baseline", base, "--dim", "batch=2"});
-  fs::remove(base);
   EXPECT_EQ(grown.exit_code, 1) << grown.err;
   EXPECT_TRUE(Contains(grown.out, ",failed,")) << grown.out;
-  EXPECT_TRUE(Contains(grown.out, "--baseline")) << grown.out;
+  EXPECT_TRUE(Contains(grown.out, "--baseline,1\n")) << grown.out;  // flops_vs_baseline +100%
+  // A smaller run says which baseline models it no longer has, and passes.
+  const RunResult part = RunBinary({dir + "/d0", "--format", "csv", "--baseline", base});
+  fs::remove(base);
+  EXPECT_EQ(part.exit_code, 0) << part.err;
+  const int gone = (models_ - 3) / 40 * 9;  // family0 holds d0..d9; d1..d9 are gone
+  EXPECT_TRUE(Contains(part.err, absl::StrCat(gone, " models of the baseline are not in this run")))
+      << part.err;
+}
+
+TEST_F(Zoo, FilesFrom) {
+  const std::string list = *root_ + "/../onnx_flops_zoo_list.txt";
+  std::ofstream(list) << *root_ << "/family0/d0/tiny_mlp.onnx\n\n"
+                      << *root_ << "/family3\r\n";
+  const RunResult r = RunBinary({"--files-from", list, "--format", "csv"});
+  fs::remove(list);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(static_cast<int>(Lines(r.out).size()), 1 + 1 + (models_ - 3) / 4) << r.out;
+  const RunResult none = RunBinary({"--files-from", "-"});  // stdin is /dev/null
+  EXPECT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_TRUE(Contains(none.err, "0 models")) << none.err;
+  EXPECT_EQ(RunBinary({"--files-from", "/nonexistent/list"}).exit_code, 2);
 }
 
 TEST_F(Zoo, SeveralPathsAndFormats) {

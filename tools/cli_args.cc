@@ -61,6 +61,7 @@ gates (exit 1 when one fails; the report is still printed)
 batch mode (directories are searched recursively for *.onnx; also with --batch)
   --jobs N                worker threads (default: one per core)
   --shard I/N             only the files whose path hash is I modulo N (0 <= I < N)
+  --files-from FILE       more paths, one per line (- for stdin), e.g. from find
   --no-progress           no progress bar (it is drawn only when stderr is a terminal)
   rows come in path order; --format text (a table), jsonl (each line the JSON report),
   csv or markdown; a summary goes to stderr
@@ -222,6 +223,8 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
     } else if (name == "--batch") {
       if (auto st = flag_only(); !st.ok()) return st;
       args.batch = true;
+    } else if (name == "--files-from") {
+      OF_ASSIGN_OR_RETURN(args.files_from, take());
     } else if (name == "--no-progress") {
       if (auto st = flag_only(); !st.ok()) return st;
       args.progress = false;
@@ -303,7 +306,7 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
     }
   }
   if (args.help || args.version || args.list_rules || args.list_hardware) return args;
-  if (args.paths.empty()) return Usage("no model file given");
+  if (args.paths.empty() && args.files_from.empty()) return Usage("no model file given");
   const bool has_examples = args.analyze.training.examples.has_value();
   const bool has_tokens = args.analyze.training.tokens.has_value();
   const bool has_steps = args.analyze.training.steps.has_value();

@@ -22,6 +22,7 @@ struct CliArgs {
   int jobs = 0;                     // --jobs N; 0: one per core
   std::string shard;                // --shard I/N
   bool batch = false;               // --batch: one row per model even for a single file
+  std::string files_from;           // --files-from FILE ('-': stdin): more paths, one per line
   bool progress = true;             // --no-progress turns the terminal progress bar off
   std::string format = "text";      // text | json | jsonl | csv | markdown
   bool per_node = false;

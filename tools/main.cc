@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -58,8 +59,26 @@ void ReportFailedChecks(const Report& report) {
 
 bool IsBatch(const CliArgs& args) {
   std::error_code ec;
-  return args.batch || args.paths.size() > 1 || !args.shard.empty() || args.format == "jsonl" ||
+  return args.batch || !args.files_from.empty() || args.paths.size() != 1 ||
+         !args.shard.empty() || args.format == "jsonl" ||
          std::filesystem::is_directory(args.paths[0], ec);
+}
+
+// --files-from: one path per line; blank lines are skipped.
+absl::Status ReadPathList(const std::string& file, std::vector<std::string>* paths) {
+  std::ifstream in;
+  std::istream* stream = &std::cin;
+  if (file != "-") {
+    in.open(file);
+    if (!in) return absl::NotFoundError(absl::StrCat("--files-from ", file, ": cannot open"));
+    stream = &in;
+  }
+  std::string line;
+  while (std::getline(*stream, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) paths->push_back(line);
+  }
+  return absl::OkStatus();
 }
 
 int RunBatchMode(const CliArgs& args, CheckOptions checks) {
@@ -128,6 +147,9 @@ int Run(const std::vector<std::string>& argv) {
     if (!text.ok()) return Fail(text.status());
     std::cout << *text;
     return kExitOk;
+  }
+  if (!args->files_from.empty()) {
+    if (absl::Status s = ReadPathList(args->files_from, &args->paths); !s.ok()) return Fail(s);
   }
   CheckOptions checks;
   checks.gates = args->gates;
