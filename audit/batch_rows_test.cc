@@ -105,6 +105,7 @@ TEST(BatchSummary, KeepsTheFiveMostExpensiveInArrivalOrderAmongEquals) {
                       "with 4 jobs (4.5 models/s)"),
             std::string::npos)
       << text;
+  EXPECT_NE(s.Render(1.0, 1).find("with 1 job (9.0 models/s)"), std::string::npos);
 }
 
 TEST(ProgressLine, Bar) {

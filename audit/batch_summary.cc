@@ -25,7 +25,8 @@ std::string BatchSummary::Render(double seconds, int jobs) const {
       "onnx-flops: ", models, " models, ", errors, " failed to load", ", ", checks_failed,
       " failed a gate or the baseline",
       not_in_baseline > 0 ? absl::StrCat(", ", not_in_baseline, " not in the baseline") : "",
-      absl::StrFormat("; %.2f s with %d jobs (%.1f models/s)\n", seconds, jobs,
+      absl::StrFormat("; %.2f s with %d job%s (%.1f models/s)\n", seconds, jobs,
+                      jobs == 1 ? "" : "s",
                       seconds > 0 ? static_cast<double>(models) / seconds : 0.0));
   if (gone_count > 0) {
     absl::StrAppend(&out, "onnx-flops: ", gone_count,

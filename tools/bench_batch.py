@@ -27,24 +27,24 @@ LIBONNX = "/usr/share/libonnx-testdata"
 def build_zoo(zoo, copies):
     if os.path.isdir(zoo):
         shutil.rmtree(zoo)
-    sources = []
-    for base in (os.path.join(ROOT, "testdata"), LIBONNX):
+    sources = []  # (path, name in the zoo)
+    for base, label in ((os.path.join(ROOT, "testdata"), "testdata"), (LIBONNX, "libonnx")):
         for dirpath, _, files in os.walk(base):
             for f in sorted(files):
                 if f.endswith(".onnx"):
-                    sources.append(os.path.join(dirpath, f))
+                    src = os.path.join(dirpath, f)
+                    sources.append((src, os.path.join(label, os.path.relpath(src, base))))
     sources.sort()
     n = 0
     for copy in range(copies):
-        for i, src in enumerate(sources):
-            rel = os.path.relpath(src, "/")
-            dst = os.path.join(zoo, f"copy{copy}", rel.replace(os.sep, "__"))
+        for src, name in sources:
+            dst = os.path.join(zoo, f"copy{copy}", name)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.copyfile(src, dst)
             n += 1
         corrupt = os.path.join(zoo, f"copy{copy}", "corrupt")
         os.makedirs(corrupt, exist_ok=True)
-        for j, src in enumerate(sources[:: max(1, len(sources) // 4)][:4]):
+        for j, (src, _) in enumerate(sources[:: max(1, len(sources) // 4)][:4]):
             data = open(src, "rb").read()
             with open(os.path.join(corrupt, f"truncated{j}.onnx"), "wb") as out:
                 out.write(data[: len(data) // 2])
