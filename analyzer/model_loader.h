@@ -1,11 +1,13 @@
 // Loads an ONNX model's structure without its weights.
 //
-// The file is memory-mapped and its protobuf wire format walked field by
-// field; tensor payloads (raw_data and the typed *_data fields of
+// The file's protobuf wire format is walked field by field with pread, in
+// small windows; tensor payloads (raw_data and the typed *_data fields of
 // initializers, Constant attributes and sparse tensors) larger than a small
-// threshold are skipped as byte ranges, so their pages are never read. What
-// remains — names, dims, types, nodes, small constants — is parsed into an
-// onnx::ModelProto. External-data files are never opened.
+// threshold are skipped as byte ranges, never read nor mapped, so memory is
+// bounded by the structure, not the weights. What remains — names, dims,
+// types, nodes, small constants — is parsed into an onnx::ModelProto.
+// Offsets are 64-bit: files past 2 GB load. External-data files are never
+// opened.
 #ifndef ONNX_FLOPS_ANALYZER_MODEL_LOADER_H_
 #define ONNX_FLOPS_ANALYZER_MODEL_LOADER_H_
 

@@ -1,5 +1,9 @@
 #include "analyzer/wire_filter.h"
 
+#include <algorithm>
+#include <limits>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -50,10 +54,58 @@ bool IsTensorPayload(uint32_t field) {
          field == 10 || field == 11;
 }
 
+// Where the walk reads its bytes: the whole model in memory, or a file read
+// window by window. Positions are file offsets throughout.
+class Source {
+ public:
+  Source(const uint8_t* data, size_t size) : win_(data), win_begin_(0), win_end_(size), size_(size) {}
+  Source(const ReadAt* read, size_t size, size_t window)
+      : read_(read), size_(size), window_(window) {}
+
+  size_t size() const { return size_; }
+
+  // The byte at pos (< size()). The window is refilled from pos onwards when
+  // pos falls outside it: walks move forward, so each byte of structure is
+  // read about once, and skipped payloads are never read.
+  absl::Status Byte(size_t pos, uint8_t* out) {
+    if (pos < win_begin_ || pos >= win_end_) {
+      if (read_ == nullptr) return absl::OutOfRangeError("read past the end");
+      const size_t n = std::min(window_, size_ - pos);
+      buffer_.resize(n);
+      absl::Status st = (*read_)(pos, n, buffer_.data());
+      if (!st.ok()) return st;
+      win_ = buffer_.data();
+      win_begin_ = pos;
+      win_end_ = pos + n;
+    }
+    *out = win_[pos - win_begin_];
+    return absl::OkStatus();
+  }
+
+  // Appends [begin, end) to out.
+  absl::Status Append(size_t begin, size_t end, std::string* out) {
+    if (begin >= win_begin_ && end <= win_end_) {
+      out->append(reinterpret_cast<const char*>(win_ + (begin - win_begin_)), end - begin);
+      return absl::OkStatus();
+    }
+    const size_t old = out->size();
+    out->resize(old + (end - begin));
+    return (*read_)(begin, end - begin, reinterpret_cast<uint8_t*>(&(*out)[old]));
+  }
+
+ private:
+  const ReadAt* read_ = nullptr;
+  const uint8_t* win_ = nullptr;
+  size_t win_begin_ = 0, win_end_ = 0;
+  size_t size_ = 0;
+  size_t window_ = 0;
+  std::vector<uint8_t> buffer_;
+};
+
 class Walker {
  public:
-  Walker(const uint8_t* base, size_t keep, int max_depth, WireFilterStats* stats)
-      : base_(base), keep_(keep), max_depth_(max_depth), stats_(stats) {}
+  Walker(Source* source, size_t keep, int max_depth, WireFilterStats* stats)
+      : src_(source), keep_(keep), max_depth_(max_depth), stats_(stats) {}
 
   absl::Status Filter(Msg kind, size_t begin, size_t end, int depth, std::string* out) {
     if (depth > max_depth_) {
@@ -80,10 +132,7 @@ class Walker {
                                 size_t value_begin, size_t value_end) -> absl::Status {
       if (kind == Msg::kTensor && strip && IsTensorPayload(field)) return absl::OkStatus();
       const Msg child = wire == 2 ? ChildOf(kind, field) : Msg::kOther;
-      if (child == Msg::kOther) {
-        out->append(reinterpret_cast<const char*>(base_ + fbegin), fend - fbegin);
-        return absl::OkStatus();
-      }
+      if (child == Msg::kOther) return src_->Append(fbegin, fend, out);
       std::string sub;
       absl::Status st = Filter(child, value_begin, value_end, depth + 1, &sub);
       if (!st.ok()) return st;
@@ -144,10 +193,15 @@ class Walker {
     return absl::OkStatus();
   }
 
-  bool ReadVarint(size_t* pos, size_t end, uint64_t* value) const {
+  // False on truncation and on a read error (io_error_ keeps the latter).
+  bool ReadVarint(size_t* pos, size_t end, uint64_t* value) {
     uint64_t result = 0;
     for (int shift = 0; shift < 64 && *pos < end; shift += 7) {
-      const uint8_t byte = base_[(*pos)++];
+      uint8_t byte = 0;
+      if (absl::Status st = src_->Byte((*pos)++, &byte); !st.ok()) {
+        io_error_ = st;
+        return false;
+      }
       result |= static_cast<uint64_t>(byte & 0x7f) << shift;
       if ((byte & 0x80) == 0) {
         *value = result;
@@ -165,15 +219,17 @@ class Walker {
     out->push_back(static_cast<char>(v));
   }
 
-  static absl::Status Malformed(size_t offset, absl::string_view what) {
+  absl::Status Malformed(size_t offset, absl::string_view what) const {
+    if (!io_error_.ok()) return io_error_;
     return absl::InvalidArgumentError(
         absl::StrCat("protobuf parse failed at byte ", offset, ": ", what));
   }
 
-  const uint8_t* base_;
+  Source* src_;
   size_t keep_;
   int max_depth_;
   WireFilterStats* stats_;
+  absl::Status io_error_;
 };
 
 }  // namespace
@@ -182,10 +238,25 @@ absl::StatusOr<std::string> FilterModelBytes(const uint8_t* data, size_t size,
                                              size_t keep_payload_bytes, int max_depth,
                                              WireFilterStats* stats) {
   WireFilterStats local;
-  if (stats == nullptr) stats = &local;
+  Source source(data, size);
   std::string out;
-  Walker walker(data, keep_payload_bytes, max_depth, stats);
+  Walker walker(&source, keep_payload_bytes, max_depth, stats != nullptr ? stats : &local);
   absl::Status st = walker.Filter(Msg::kModel, 0, size, 0, &out);
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::StatusOr<std::string> FilterModelFile(const ReadAt& read, uint64_t size,
+                                            size_t keep_payload_bytes, int max_depth,
+                                            WireFilterStats* stats, size_t window) {
+  if (size > std::numeric_limits<size_t>::max()) {
+    return absl::InvalidArgumentError("the file is larger than this platform can address");
+  }
+  WireFilterStats local;
+  Source source(&read, static_cast<size_t>(size), std::max<size_t>(window, 16));
+  std::string out;
+  Walker walker(&source, keep_payload_bytes, max_depth, stats != nullptr ? stats : &local);
+  absl::Status st = walker.Filter(Msg::kModel, 0, static_cast<size_t>(size), 0, &out);
   if (!st.ok()) return st;
   return out;
 }

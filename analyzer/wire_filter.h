@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -24,6 +25,17 @@ struct WireFilterStats {
 absl::StatusOr<std::string> FilterModelBytes(const uint8_t* data, size_t size,
                                              size_t keep_payload_bytes, int max_depth,
                                              WireFilterStats* stats);
+
+// Copies bytes [offset, offset + n) of the file into out (pread).
+using ReadAt = std::function<absl::Status(uint64_t offset, size_t n, uint8_t* out)>;
+
+// The same over a file of `size` bytes read through `read`: only field
+// headers and the kept fields are read, in windows of `window` bytes, so the
+// process never holds (or maps) the skipped payloads and its memory does not
+// grow with the weights.
+absl::StatusOr<std::string> FilterModelFile(const ReadAt& read, uint64_t size,
+                                            size_t keep_payload_bytes, int max_depth,
+                                            WireFilterStats* stats, size_t window = 64 * 1024);
 
 }  // namespace onnx_flops
 
