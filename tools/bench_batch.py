@@ -55,15 +55,29 @@ def build_zoo(zoo, copies):
     return n
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run(binary, zoo, jobs, fmt="jsonl"):
+    """Peak RSS through GNU time when present: a child spawned by Python
+    inherits the interpreter's RSS high-water mark in its own ru_maxrss (see
+    bench_scale.py's run()), a floor of about 10 MB here."""
+    cmd = [binary, zoo, "--format", fmt, "--jobs", str(jobs), "--no-progress"]
+    rss_file = os.path.join(os.path.dirname(zoo.rstrip("/")) or ".", "onnx-flops-bench-rss.txt")
+    if GNU_TIME:
+        cmd = [GNU_TIME, "-f", "%M", "-o", rss_file] + cmd
     start = time.monotonic()
     with open(os.devnull, "wb") as devnull:
-        p = subprocess.Popen([binary, zoo, "--format", fmt, "--jobs", str(jobs), "--no-progress"],
-                             stdout=subprocess.PIPE, stderr=devnull)
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=devnull)
         out = p.stdout.read()
         _, status, usage = os.wait4(p.pid, 0)
     seconds = time.monotonic() - start
-    return out, os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024.0
+    kb = usage.ru_maxrss
+    if GNU_TIME:
+        with open(rss_file) as f:
+            kb = int(f.read().split()[-1])  # after "Command exited with non-zero status 2"
+        os.remove(rss_file)
+    return out, os.waitstatus_to_exitcode(status), seconds, kb / 1024.0
 
 
 def main():
