@@ -78,7 +78,7 @@ ValueShape ShapeOf(const onnx::ValueInfoProto& declared, const ValueTable& value
 
 void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
                    const ValueTable& values, ModelInfo* m) {
-  const onnx::ModelProto& model = loaded.model;
+  const onnx::ModelProto& model = *loaded.model;
   const onnx::GraphProto& g = model.graph();
   m->set_path(loaded.path);
   m->set_file_bytes(loaded.file_bytes);
@@ -213,7 +213,7 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   auto fail = [&](const absl::Status& s) {
     return absl::Status(s.code(), absl::StrCat(loaded.path, ": ", s.message()));
   };
-  onnx::ModelProto& model = loaded.model;
+  onnx::ModelProto& model = *loaded.model;
 
   bool sorted = true;
   absl::StatusOr<std::vector<int>> order = TopologicalOrder(model.graph(), &sorted);

@@ -44,17 +44,22 @@ absl::StatusOr<LoadedModel> ParseKept(absl::StatusOr<std::string> kept, const st
                                       kept->size(), " bytes, past protobuf's 2 GB limit"));
   }
   LoadedModel out;
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = 64 * 1024;
+  arena_options.max_block_size = 4 * 1024 * 1024;
+  out.arena = std::make_unique<google::protobuf::Arena>(arena_options);
+  out.model = google::protobuf::Arena::CreateMessage<onnx::ModelProto>(out.arena.get());
   out.path = name;
   out.file_bytes = file_bytes;
   out.stripped_tensors = stats.stripped_tensors;
   out.stripped_bytes = stats.stripped_bytes;
-  if (!out.model.ParseFromString(*kept)) {
+  if (!out.model->ParseFromString(*kept)) {
     return Invalid(name, "not a valid ONNX model (protobuf fields do not match the ONNX schema)");
   }
-  if (!out.model.has_graph()) {
+  if (!out.model->has_graph()) {
     return Invalid(name, "not an ONNX model (valid protobuf, but it has no graph)");
   }
-  if (out.model.ir_version() <= 0 && out.model.opset_import_size() == 0) {
+  if (out.model->ir_version() <= 0 && out.model->opset_import_size() == 0) {
     return Invalid(name, "not an ONNX model (no ir_version and no opset_import)");
   }
   return out;

@@ -45,7 +45,7 @@ TEST(ModelLoader, StripsLargePayloadsKeepsDimsAndSmallConstants) {
   ASSERT_GT(bytes.size(), 1u << 20);
   auto loaded = LoadModelFromBytes(bytes, "mem.onnx");
   ASSERT_TRUE(loaded.ok()) << loaded.status();
-  const auto& g = loaded->model.graph();
+  const auto& g = loaded->model->graph();
   ASSERT_EQ(g.initializer_size(), 2);
   EXPECT_EQ(g.initializer(0).dims_size(), 2);
   EXPECT_EQ(g.initializer(0).dims(1), 512);
@@ -58,7 +58,7 @@ TEST(ModelLoader, StripsLargePayloadsKeepsDimsAndSmallConstants) {
   // Field bytes as stored: raw_data's tag + 3-byte length, float_data's tag + 2-byte length.
   EXPECT_EQ(loaded->stripped_bytes, (1 + 3 + 512 * 512 * 4) + (1 + 2 + 4000));
   // What is kept is the structure: a few hundred bytes, not the megabyte.
-  EXPECT_LT(loaded->model.ByteSizeLong(), 1000u);
+  EXPECT_LT(loaded->model->ByteSizeLong(), 1000u);
 }
 
 TEST(ModelLoader, KeepThresholdIsConfigurable) {
@@ -67,7 +67,7 @@ TEST(ModelLoader, KeepThresholdIsConfigurable) {
   keep_all.keep_payload_bytes = 1u << 30;
   auto loaded = LoadModelFromBytes(bytes, "mem.onnx", keep_all);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
-  EXPECT_EQ(loaded->model.graph().initializer(0).raw_data().size(), 512u * 512 * 4);
+  EXPECT_EQ(loaded->model->graph().initializer(0).raw_data().size(), 512u * 512 * 4);
   EXPECT_EQ(loaded->stripped_tensors, 0);
 }
 
@@ -85,7 +85,7 @@ TEST(ModelLoader, NestedSubgraphTensorsAreStrippedToo) {
   t->set_raw_data(std::string(4096 * 4, '\0'));
   auto loaded = LoadModelFromBytes(m.SerializeAsString(), "mem.onnx");
   ASSERT_TRUE(loaded.ok()) << loaded.status();
-  EXPECT_TRUE(loaded->model.graph().node(1).attribute(0).g().initializer(0).raw_data().empty());
+  EXPECT_TRUE(loaded->model->graph().node(1).attribute(0).g().initializer(0).raw_data().empty());
   EXPECT_EQ(loaded->stripped_tensors, 3);
 }
 

@@ -479,7 +479,7 @@ TEST(PhaseFromMetadata, TheTestdataModel) {
   auto loaded = LoadModel(kDir + "/mlp_with_metadata.onnx");
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   std::vector<std::string> warnings;
-  auto p = PhaseFromMetadata(loaded->model, &warnings);
+  auto p = PhaseFromMetadata(*loaded->model, &warnings);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_TRUE(warnings.empty());  // "source" is not a training.* key
   EXPECT_EQ(p->examples(), 60000);
@@ -500,7 +500,7 @@ TEST(PhaseFromMetadata, TheTestdataModel) {
 TEST(PhaseFromMetadata, BadValueNamesTheKey) {
   auto loaded = LoadModel(kDir + "/bad_metadata.onnx");
   ASSERT_TRUE(loaded.ok()) << loaded.status();
-  auto p = PhaseFromMetadata(loaded->model);
+  auto p = PhaseFromMetadata(*loaded->model);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(p.status().message(),
@@ -565,7 +565,7 @@ TEST(PhaseFromMetadata, NumbersStringsListsAndUnknownKeys) {
 TEST(PhaseFromMetadata, MetadataIsTheLowestSource) {
   auto loaded = LoadModel(kDir + "/mlp_with_metadata.onnx");
   ASSERT_TRUE(loaded.ok());
-  auto model = PhaseFromMetadata(loaded->model);
+  auto model = PhaseFromMetadata(*loaded->model);
   ASSERT_TRUE(model.ok());
   auto file = LoadTrainingConfig(kDir + "/single_phase.json");
   ASSERT_TRUE(file.ok());
