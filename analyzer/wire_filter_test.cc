@@ -91,6 +91,77 @@ TEST(WireFilter, SkippedPayloadsAreNeverRead) {
   EXPECT_LT(reader.reads, 10u);
 }
 
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+// A 6 GB model file that exists only as a reader: a graph whose one
+// initializer claims 6e9 bytes of raw_data, then a Relu node. Protobuf's own
+// parser refuses anything past 2 GB; the walk must load it reading only the
+// headers.
+TEST(WireFilter, FilesPastTwoGigabytesLoad) {
+  const uint64_t payload = 6000000000ull;
+  onnx::TensorProto header;
+  header.set_name("w");
+  header.set_data_type(onnx::TensorProto::FLOAT);
+  header.add_dims(1500000000);
+  std::string tensor_head = header.SerializeAsString();
+  tensor_head.push_back(static_cast<char>((9 << 3) | 2));  // raw_data
+  PutVarint(&tensor_head, payload);
+  onnx::GraphProto tail_graph;
+  auto* relu = tail_graph.add_node();
+  relu->set_op_type("Relu");
+  relu->add_input("w");
+  relu->add_output("y");
+  const std::string node_bytes = tail_graph.SerializeAsString();
+
+  std::string graph_head;
+  graph_head.push_back(static_cast<char>((5 << 3) | 2));  // initializer
+  PutVarint(&graph_head, tensor_head.size() + payload);
+  graph_head += tensor_head;
+  onnx::ModelProto model_head;
+  model_head.set_ir_version(8);
+  model_head.add_opset_import()->set_version(13);
+  std::string prefix = model_head.SerializeAsString();
+  prefix.push_back(static_cast<char>((7 << 3) | 2));  // graph
+  PutVarint(&prefix, graph_head.size() + payload + node_bytes.size());
+  prefix += graph_head;
+  const uint64_t size = prefix.size() + payload + node_bytes.size();
+
+  uint64_t payload_bytes_read = 0;
+  ReadAt read = [&](uint64_t offset, size_t n, uint8_t* out) -> absl::Status {
+    if (offset + n > size) return absl::DataLossError("past the end");
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t at = offset + i;
+      if (at < prefix.size()) {
+        out[i] = static_cast<uint8_t>(prefix[at]);
+      } else if (at < prefix.size() + payload) {
+        out[i] = 0;
+        ++payload_bytes_read;
+      } else {
+        out[i] = static_cast<uint8_t>(node_bytes[at - prefix.size() - payload]);
+      }
+    }
+    return absl::OkStatus();
+  };
+  WireFilterStats stats;
+  auto kept = FilterModelFile(read, size, 512, 64, &stats, 4096);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(stats.stripped_bytes, static_cast<int64_t>(1 + 5 + payload));  // tag, varint, bytes
+  EXPECT_LT(payload_bytes_read, 8192u);  // the windows after two headers, no more
+  onnx::ModelProto m;
+  ASSERT_TRUE(m.ParseFromString(*kept));
+  ASSERT_EQ(m.graph().initializer_size(), 1);
+  EXPECT_EQ(m.graph().initializer(0).dims(0), 1500000000);
+  EXPECT_TRUE(m.graph().initializer(0).raw_data().empty());
+  ASSERT_EQ(m.graph().node_size(), 1);
+  EXPECT_EQ(m.graph().node(0).op_type(), "Relu");
+}
+
 TEST(WireFilter, ReadErrorsAreReportedAsSuch) {
   const std::string bytes = std::string("\x08\x08", 2);  // ir_version = 8
   ReadAt failing = [](uint64_t, size_t, uint8_t*) -> absl::Status {
