@@ -33,6 +33,12 @@ bool IsActivation(const ValueTable& values, const std::string& name) {
 void DescribeAttention(const onnx::GraphProto& graph, const ValueTable& values,
                        const std::vector<NodeResult>& nodes, bool causal_half, Report* report,
                        std::vector<std::string>* warnings) {
+  // Without a Softmax or a fused attention op there is no attention core, and
+  // the indexes below would cost a million-node graph seconds for nothing.
+  bool any = false;
+  for (const auto& n : graph.node()) any = any || n.op_type() == "Softmax";
+  for (const NodeResult& n : nodes) any = any || (n.depth == 0 && IsFusedAttention(n));
+  if (!any) return;
   GraphIndex g;
   for (const auto& n : graph.node()) {
     for (const auto& in : n.input()) g.consumers[in].push_back(&n);

@@ -50,8 +50,8 @@ struct GraphCtx {
   std::unique_ptr<ValueTable> own_values;  // subgraphs: built here, as the walker does
   bool is_main = false;
   std::vector<int> order;
-  absl::flat_hash_map<std::string, const onnx::NodeProto*> producer;
-  absl::flat_hash_map<std::string, std::vector<const onnx::NodeProto*>> consumers;
+  ProducerMap producer;
+  ConsumerMap consumers;
   absl::flat_hash_map<std::string, size_t> inits;  // name -> index into Model::inits
   absl::flat_hash_set<std::string> formal_inputs;
   absl::flat_hash_map<std::string, bool> needs;    // value -> needs grad (propagation)

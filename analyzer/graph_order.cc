@@ -1,6 +1,7 @@
 #include "analyzer/graph_order.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -19,20 +20,22 @@ std::string NodeLabel(const onnx::NodeProto& n, int index) {
 absl::StatusOr<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph,
                                                   bool* was_sorted, bool is_subgraph) {
   const int n = graph.node_size();
-  absl::flat_hash_set<std::string> sources;
+  // Names are views into the graph, which this function does not change: a
+  // million-node graph would otherwise copy two million strings here.
+  absl::flat_hash_set<absl::string_view> sources;
   for (const auto& vi : graph.input()) sources.insert(vi.name());
   for (const auto& t : graph.initializer()) sources.insert(t.name());
   for (const auto& t : graph.sparse_initializer()) sources.insert(t.values().name());
-  absl::flat_hash_map<std::string, int> producer;
+  absl::flat_hash_map<absl::string_view, int> producer;
   producer.reserve(static_cast<size_t>(n) * 2);
   for (int i = 0; i < n; ++i) {
     for (const auto& out : graph.node(i).output()) {
       if (!out.empty()) producer.emplace(out, i);
     }
   }
-  // Kahn's algorithm over producer -> consumer edges.
-  std::vector<int> pending(static_cast<size_t>(n), 0);
-  std::vector<std::vector<int>> consumers(static_cast<size_t>(n));
+  // Each edge producer -> consumer, as (consumer, producer) pairs; nothing
+  // else is built when the file is already sorted, as the spec requires.
+  std::vector<std::pair<int, int>> edges;
   bool sorted = true;
   for (int i = 0; i < n; ++i) {
     const auto& node = graph.node(i);
@@ -46,8 +49,7 @@ absl::StatusOr<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph,
             "', which no node, graph input or initializer produces"));
       }
       if (it->second >= i) sorted = false;
-      pending[static_cast<size_t>(i)]++;
-      consumers[static_cast<size_t>(it->second)].push_back(i);
+      edges.emplace_back(i, it->second);
     }
   }
   if (was_sorted != nullptr) *was_sorted = sorted;
@@ -57,11 +59,26 @@ absl::StatusOr<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph,
     for (int i = 0; i < n; ++i) order.push_back(i);
     return order;
   }
+  // Kahn's algorithm over the consumer lists, stored flat (CSR).
+  std::vector<int> pending(static_cast<size_t>(n), 0);
+  std::vector<int> first(static_cast<size_t>(n) + 1, 0);
+  for (const auto& [consumer, prod] : edges) {
+    ++pending[static_cast<size_t>(consumer)];
+    ++first[static_cast<size_t>(prod) + 1];
+  }
+  for (int i = 0; i < n; ++i) first[static_cast<size_t>(i) + 1] += first[static_cast<size_t>(i)];
+  std::vector<int> consumers(edges.size());
+  std::vector<int> fill(first.begin(), first.end() - 1);
+  for (const auto& [consumer, prod] : edges) {
+    consumers[static_cast<size_t>(fill[static_cast<size_t>(prod)]++)] = consumer;
+  }
   for (int i = 0; i < n; ++i) {
     if (pending[static_cast<size_t>(i)] == 0) order.push_back(i);
   }
   for (size_t head = 0; head < order.size(); ++head) {
-    for (int c : consumers[static_cast<size_t>(order[head])]) {
+    const size_t p = static_cast<size_t>(order[head]);
+    for (int k = first[p]; k < first[p + 1]; ++k) {
+      const int c = consumers[static_cast<size_t>(k)];
       if (--pending[static_cast<size_t>(c)] == 0) order.push_back(c);
     }
   }

@@ -7,14 +7,17 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
 #include "onnx/onnx_pb.h"
 
 namespace onnx_flops {
 
-// Value name -> the node that produces it / the nodes that read it.
-using ProducerMap = absl::flat_hash_map<std::string, const onnx::NodeProto*>;
-using ConsumerMap = absl::flat_hash_map<std::string, std::vector<const onnx::NodeProto*>>;
+// Value name -> the node that produces it / the nodes that read it. The keys
+// view names inside the graph: a map must not outlive the graph, nor a node's
+// output names change while it is in use.
+using ProducerMap = absl::flat_hash_map<absl::string_view, const onnx::NodeProto*>;
+using ConsumerMap = absl::flat_hash_map<absl::string_view, std::vector<const onnx::NodeProto*>>;
 
 // Indices of graph.node() in topological order (the file's order when it is
 // already sorted, as the ONNX spec requires). InvalidArgument naming the node
