@@ -124,6 +124,8 @@ TensorInfo InfoFromValueInfo(const onnx::ValueInfoProto& vi) {
   t.elem_type = tt.elem_type();
   if (!tt.has_shape()) return t;
   t.has_shape = true;
+  t.dims.reserve(static_cast<size_t>(tt.shape().dim_size()));
+  t.dim_names.reserve(static_cast<size_t>(tt.shape().dim_size()));
   for (const auto& d : tt.shape().dim()) {
     if (d.has_dim_value()) {
       t.dims.push_back(d.dim_value());
