@@ -1,6 +1,7 @@
 #include "analyzer/analyze.h"
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
 #include <utility>
 
@@ -11,9 +12,11 @@
 #include "analyzer/attention_view.h"
 #include "analyzer/batch.h"
 #include "analyzer/graph_order.h"
+#include "analyzer/onnx_guard.h"
 #include "analyzer/render.h"
 #include "analyzer/shape_propagation.h"
 #include "analyzer/training_plan.h"
+#include "analyzer/valid_utf8.h"
 #include "analyzer/value_table.h"
 #include "analyzer/walker.h"
 #include "onnx/defs/schema.h"
@@ -76,18 +79,35 @@ ValueShape ShapeOf(const onnx::ValueInfoProto& declared, const ValueTable& value
   return s;
 }
 
+// The report's versions are int32: a file's int64 of 2^62 must not wrap to 0.
+int32_t ClampInt32(int64_t v) {
+  return static_cast<int32_t>(std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min(),
+                                                  std::numeric_limits<int32_t>::max()));
+}
+
+// Elements of a stored tensor, or -1 when its dims are nonsense (negative,
+// past 2^40, or a product past 1e30): a file can declare any int64s, and the
+// parameter count must stay a finite, non-negative number.
+double StoredElements(const google::protobuf::RepeatedField<int64_t>& dims) {
+  for (int64_t d : dims) {
+    if (d < 0 || d > kMaxDim) return -1;
+  }
+  const double n = NumElements(Dims(dims.begin(), dims.end()));
+  return n <= 1e30 ? n : -1;
+}
+
 void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
-                   const ValueTable& values, ModelInfo* m) {
+                   const ValueTable& values, ModelInfo* m, std::vector<std::string>* warnings) {
   const onnx::ModelProto& model = *loaded.model;
   const onnx::GraphProto& g = model.graph();
   m->set_path(loaded.path);
   m->set_file_bytes(loaded.file_bytes);
-  m->set_ir_version(static_cast<int32_t>(model.ir_version()));
+  m->set_ir_version(ClampInt32(model.ir_version()));
   for (const auto& imp : model.opset_import()) {
     OpsetImport* o = m->add_opset_imports();
     o->set_domain(imp.domain().empty() ? "ai.onnx" : imp.domain());
-    o->set_version(static_cast<int32_t>(imp.version()));
-    if (CanonicalDomain(imp.domain()).empty()) m->set_opset(static_cast<int32_t>(imp.version()));
+    o->set_version(ClampInt32(imp.version()));
+    if (CanonicalDomain(imp.domain()).empty()) m->set_opset(ClampInt32(imp.version()));
   }
   m->set_producer(absl::StrCat(model.producer_name(),
                                model.producer_version().empty() ? "" : " ",
@@ -96,17 +116,30 @@ void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
   m->set_nodes(g.node_size());
   double params = 0, bytes = 0;
   bool external = false;
+  int64_t nonsense = 0;
   for (const auto& t : g.initializer()) {
-    const double n = NumElements(Dims(t.dims().begin(), t.dims().end()));
+    const double n = StoredElements(t.dims());
+    if (n < 0) {
+      ++nonsense;
+      continue;
+    }
     if (IsFloating(t.data_type())) params += n;
     bytes += n * BytesPerElement(t.data_type());
     external = external || t.data_location() == onnx::TensorProto::EXTERNAL;
   }
   for (const auto& t : g.sparse_initializer()) {
     // Stored non-zeros: values holds one entry per non-zero.
-    const double n = NumElements(Dims(t.values().dims().begin(), t.values().dims().end()));
+    const double n = StoredElements(t.values().dims());
+    if (n < 0) {
+      ++nonsense;
+      continue;
+    }
     if (IsFloating(t.values().data_type())) params += n;
     bytes += n * BytesPerElement(t.values().data_type());
+  }
+  if (nonsense > 0) {
+    warnings->push_back(absl::StrCat(nonsense, " initializer(s) declare negative dims, dims past "
+                                     "2^40 or more than 1e30 elements: not counted in parameters"));
   }
   m->set_parameters(params);
   m->set_parameter_bytes(bytes);
@@ -210,10 +243,18 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   Report report;
   report.set_tool("onnx-flops");
   report.set_tool_version(ONNX_FLOPS_VERSION);
+  // Messages quote names from the file, which may hold newlines and bytes
+  // that are not UTF-8: an error stays one printable line.
   auto fail = [&](const absl::Status& s) {
-    return absl::Status(s.code(), absl::StrCat(loaded.path, ": ", s.message()));
+    std::string line = ValidUtf8(absl::StrCat(loaded.path, ": ", s.message()));
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    std::replace(line.begin(), line.end(), '\r', ' ');
+    return absl::Status(s.code(), line);
   };
   onnx::ModelProto& model = *loaded.model;
+  // ONNX's ParseData (ours reads values through it too) copies past its
+  // buffer on such payloads.
+  const int undecodable = DropUndecodablePayloads(&model);
 
   bool sorted = true;
   absl::StatusOr<std::vector<int>> order = TopologicalOrder(model.graph(), &sorted);
@@ -229,13 +270,17 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   absl::StatusOr<BindResult> binding = BindInputShapes(model, options.bindings);
   if (!binding.ok()) return fail(binding.status());
   std::vector<std::string> warnings = binding->warnings;
+  if (undecodable > 0) {
+    warnings.push_back(absl::StrCat(undecodable, " tensor payload(s) are not a whole number of "
+                                    "elements: their values are ignored"));
+  }
   if (!sorted) warnings.push_back("nodes are not in topological order; walked in sorted order");
 
   ShapeDataMap shape_data;
   InferAllShapes(model, &shape_data, &warnings);
   const ValueTable values = BuildValueTable(model.graph(), shape_data);
 
-  FillModelInfo(loaded, declared, values, report.mutable_model());
+  FillModelInfo(loaded, declared, values, report.mutable_model(), &warnings);
   for (const AssumedDim& a : binding->assumed) *report.add_assumed_dims() = a;
 
   const OpsetMap opsets = OpsetsOf(model);
@@ -307,6 +352,8 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   training.tokens_per_example = tokens_per_example;
   if (auto st = FillTraining(options, training, &report, &warnings); !st.ok()) return fail(st);
   for (std::string& w : warnings) report.add_warnings(std::move(w));
+  // Names, op types and domains come from the file as any bytes.
+  MakeStringsValidUtf8(&report);
   return report;
 }
 

@@ -170,10 +170,13 @@ absl::StatusOr<Outputs> EinsumOp(const NodeView& v) {
 // One spatial output dim of a sliding window; -1 when unknown.
 absl::StatusOr<int64_t> WindowOut(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb,
                                   int64_t pe, const std::string& auto_pad, bool ceil_mode) {
-  if (in < 0 || k < 0) return -1;
+  if (in < 0 || k < 0 || in > kMaxDim) return -1;
   if (s <= 0 || d <= 0) return absl::InvalidArgumentError("stride and dilation must be positive");
-  if (k > kMaxDim || s > kMaxDim || d > kMaxDim || std::abs(pb) > kMaxDim ||
-      std::abs(pe) > kMaxDim || k == 0) {
+  // Not std::abs: it is undefined for INT64_MIN, which a hostile file can hold.
+  // (k-1)*d of two values up to 2^40 can overflow int64: checked in double.
+  if (k > kMaxDim || s > kMaxDim || d > kMaxDim || pb > kMaxDim || pb < -kMaxDim ||
+      pe > kMaxDim || pe < -kMaxDim || k == 0 ||
+      (k - 1.0) * static_cast<double>(d) + 1 > static_cast<double>(kMaxDim)) {
     return absl::InvalidArgumentError("absurd window attributes");
   }
   if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") return (in + s - 1) / s;
@@ -256,7 +259,8 @@ absl::StatusOr<Outputs> ConvTransposeOp(const NodeView& v) {
   const Dims* wd = Ranked(w) ? &w->dims : nullptr;
   const Window win = WindowOf(v, spatial, wd);
   const int64_t group = AttrInt(v, "group", 1);
-  Dims out{x->dims[0], wd != nullptr && wd->size() >= 2 && (*wd)[1] >= 0 ? (*wd)[1] * group : -1};
+  // DimMul: C_out/group and group are each up to 2^40 (or garbage); the product can overflow.
+  Dims out{x->dims[0], wd != nullptr && wd->size() >= 2 ? DimMul((*wd)[1], group) : -1};
   std::vector<int64_t> output_shape = AttrInts(v, "output_shape");
   if (output_shape.size() == spatial + 2) output_shape.erase(output_shape.begin(), output_shape.begin() + 2);
   if (output_shape.size() == spatial) {
@@ -272,12 +276,17 @@ absl::StatusOr<Outputs> ConvTransposeOp(const NodeView& v) {
   for (size_t i = 0; i < spatial; ++i) {
     const int64_t in = x->dims[2 + i], k = win.kernel[i];
     const int64_t s = win.strides[i], d = win.dilations[i];
-    const int64_t pads = win.auto_pad == "VALID" ? 0 : win.pads[i] + win.pads[i + spatial];
-    if (in < 1 || k < 1 || s < 1 || d < 1 || k > kMaxDim || s > kMaxDim || d > kMaxDim ||
-        std::abs(win.pads[i]) > kMaxDim || std::abs(win.pads[i + spatial]) > kMaxDim ||
-        std::abs(out_pad[i]) > kMaxDim) {
+    // The bounds first: the pad sum and the products below overflow int64 on
+    // hostile attributes (and std::abs is undefined for INT64_MIN).
+    auto outside = [](int64_t a) { return a > kMaxDim || a < -kMaxDim; };
+    if (in < 1 || k < 1 || s < 1 || d < 1 || in > kMaxDim || k > kMaxDim || s > kMaxDim ||
+        d > kMaxDim || outside(win.pads[i]) || outside(win.pads[i + spatial]) ||
+        outside(out_pad[i])) {
       out.push_back(-1);
-    } else if (win.auto_pad == "SAME_UPPER" || win.auto_pad == "SAME_LOWER") {
+      continue;
+    }
+    const int64_t pads = win.auto_pad == "VALID" ? 0 : win.pads[i] + win.pads[i + spatial];
+    if (win.auto_pad == "SAME_UPPER" || win.auto_pad == "SAME_LOWER") {
       out.push_back(DimMul(in, s));
     } else {
       const int64_t grown = DimAdd(DimMul(s, in - 1), DimAdd(DimMul(k - 1, d), 1));

@@ -318,7 +318,10 @@ absl::StatusOr<Outputs> SplitOp(const NodeView& v) {
       continue;
     }
     dims[ax] = (*sizes)[static_cast<size_t>(i)];
-    if (dims[ax] < 0) return absl::InvalidArgumentError("Split size < 0");
+    // Bounded so the running start (a sum of sizes) cannot overflow int64.
+    if (dims[ax] < 0 || dims[ax] > kMaxDim) {
+      return absl::InvalidArgumentError(absl::StrCat("Split size ", dims[ax]));
+    }
     outs.push_back(SliceOf(*x, dims, start, step));
     start[ax] += dims[ax];
   }
@@ -600,7 +603,9 @@ absl::StatusOr<Outputs> PadOp(const NodeView& v) {
     OF_ASSIGN_OR_RETURN(int64_t n, NormalizeAxis((*axes)[i], r));
     int64_t& d = out[static_cast<size_t>(n)];
     const int64_t pb = (*pads)[i], pe = (*pads)[i + k];
-    if (d < 0 || std::abs(pb) > kMaxDim || std::abs(pe) > kMaxDim) {
+    // Not std::abs: undefined for INT64_MIN, which a hostile file can hold.
+    if (d < 0 || d > kMaxDim || pb > kMaxDim || pb < -kMaxDim || pe > kMaxDim ||
+        pe < -kMaxDim) {
       d = -1;
       continue;
     }

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "analyzer/onnx_guard.h"
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
 
@@ -193,6 +194,8 @@ void RunShapeInference(onnx::ModelProto& model, ShapeDataMap* shape_data,
                        std::vector<std::string>* warnings) {
   onnx::ShapeInferenceOptions options(/*check_type_val=*/false, /*strict_mode_val=*/0,
                                       /*data_prop_val=*/true);
+  // Nodes whose ONNX inference would crash or hang are hidden from it.
+  OnnxInferenceGuard guard(&model);
   try {
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options,
                                        shape_data);

@@ -29,9 +29,7 @@ struct BindResult {
   std::unordered_map<std::string, int64_t> bound;
 };
 
-// Dims above this are rejected as nonsense (2^40: no real tensor axis is a
-// trillion long, and products of such dims would lose integer exactness).
-constexpr int64_t kMaxDim = int64_t{1} << 40;
+// Dims above kMaxDim (rules/rule.h, 2^40) are rejected as nonsense.
 
 // Rewrites the main graph's data inputs (and any value_info/output naming the
 // same symbolic dims) to concrete values. InvalidArgument for user errors (an

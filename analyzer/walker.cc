@@ -11,6 +11,15 @@
 namespace onnx_flops {
 namespace {
 
+// Runs of a subgraph past 2^63 (nested Loops of 2^40 trips each, or Scans
+// over huge axes) are saturated there with a warning: the product would
+// otherwise reach inf, and inf x a zero-cost node is NaN.
+constexpr double kMaxRuns = 9223372036854775808.0;  // 2^63
+// A node counted at more than this is reported uncounted: no real model has
+// one (the largest training runs total ~1e26), and bounding each node keeps
+// every sum of them, and the training figures, finite.
+constexpr double kMaxNodeFlops = 1e30;
+
 // Where a graph sits: its path prefix, how often it runs, how deep it is.
 struct Frame {
   std::string prefix;
@@ -83,8 +92,16 @@ std::string WalkSubgraphs(const onnx::NodeProto& node, const Cost& cost, const S
     }
     const ValueTable table = BuildValueTable(*g, {});
     const Scope inner{&table, &scope};
-    Frame sub{absl::StrCat(self.name, "/", call.attribute, "/"), frame.multiplier * trips,
-              frame.depth + 1};
+    double runs = frame.multiplier * trips;
+    if (!(runs <= kMaxRuns)) {
+      out->warnings.push_back(absl::StrCat(
+          node.op_type(), " '", self.name, "': its ", call.attribute, " runs ",
+          FormatCount(frame.multiplier), " x ", FormatCount(trips),
+          " times, past 2^63: counted as 2^63 runs"));
+      absl::StrAppend(&self.cost.detail, "; runs saturated at 2^63");
+      runs = kMaxRuns;
+    }
+    Frame sub{absl::StrCat(self.name, "/", call.attribute, "/"), runs, frame.depth + 1};
     WalkResult r;
     Walk(*g, *order, inner, options, sub, &r);
     walked.push_back(std::move(r));
@@ -144,6 +161,9 @@ const onnx::NodeProto* WhereShapeIsLost(
 
 void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Scope& scope,
           const WalkOptions& options, const Frame& frame, WalkResult* out) {
+  // Growing by doubling would hold two copies at the peak: a million nodes
+  // is 600 MB of results.
+  out->nodes.reserve(out->nodes.size() + order.size());
   ProducerMap producer;
   producer.reserve(static_cast<size_t>(graph.node_size()));
   for (const auto& n : graph.node()) {
@@ -203,8 +223,15 @@ void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Sc
           break;
         }
       } else if (!std::isfinite(cost->flops()) || cost->matmul_flops < 0 ||
-                 cost->vector_flops < 0) {
+                 cost->vector_flops < 0 || !(cost->macs >= 0)) {
         r.reason = absl::StrCat("the count is not a finite non-negative number (",
+                                cost->detail, ")");
+      } else if (!(cost->flops() * frame.multiplier <= kMaxNodeFlops)) {
+        r.reason = absl::StrCat("the count ", FormatCount(cost->flops()),
+                                frame.multiplier != 1
+                                    ? absl::StrCat(" x ", FormatCount(frame.multiplier), " runs")
+                                    : "",
+                                " passes 1e30 FLOP: the shapes or trip counts are not plausible (",
                                 cost->detail, ")");
       } else {
         r.cost = *std::move(cost);

@@ -27,6 +27,10 @@ absl::StatusOr<Cost> CountLoop(const NodeView& v) {
     call.how = "no trip count input: the loop runs until its condition is false";
   } else if (absl::StatusOr<std::vector<int64_t>> m = InputInts(v, 0); !m.ok() || m->size() != 1) {
     call.how = absl::StrCat("trip count '", v.node->input(0), "' is not a known constant");
+  } else if (const double x = (*InputValues(v, 0))[0]; !std::isfinite(x) || x != std::floor(x)) {
+    // A float M (a type error) holding NaN would otherwise truncate to 0 trips.
+    call.how = absl::StrCat("trip count '", v.node->input(0), "' is ", FormatCount(x),
+                            ", not an integer");
   } else if (static_cast<double>((*m)[0]) > kMaxTrips) {
     call.how = absl::StrCat("trip count M=", (*m)[0],
                             " is the run-until-false sentinel, not a count");

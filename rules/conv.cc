@@ -49,6 +49,10 @@ absl::StatusOr<Geometry> ReadGeometry(const NodeView& v, size_t n) {
     return absl::UnimplementedError(
         absl::StrCat("unsupported auto_pad '", g.auto_pad, "'"));
   }
+  // Bounded so the output-size formulas below cannot overflow int64.
+  OF_RETURN_IF_ERROR(CheckAttrRange("strides", g.strides, 1, kMaxDim));
+  OF_RETURN_IF_ERROR(CheckAttrRange("dilations", g.dilations, 1, kMaxDim));
+  OF_RETURN_IF_ERROR(CheckAttrRange("pads", g.pads, -kMaxDim, kMaxDim));
   if (g.auto_pad != "NOTSET") g.pads.assign(2 * n, 0);  // pads ignored with auto_pad
   return g;
 }
@@ -64,6 +68,13 @@ absl::StatusOr<Dims> ConvOutSpatial(const Geometry& g, const Dims& in, const Dim
     if (g.auto_pad == "SAME_UPPER" || g.auto_pad == "SAME_LOWER") {
       out[i] = (in[i] + g.strides[i] - 1) / g.strides[i];
       continue;
+    }
+    // (k-1)*d of two values up to 2^40 can overflow int64: checked in double.
+    if (kernel[i] < 1 || (kernel[i] - 1.0) * static_cast<double>(g.dilations[i]) + 1 >
+                             static_cast<double>(kMaxDim)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "spatial axis ", i, ": kernel ", kernel[i], " with dilation ", g.dilations[i],
+          " is not a window between 1 and 2^40"));
     }
     const int64_t eff_kernel = (kernel[i] - 1) * g.dilations[i] + 1;
     const int64_t padded = in[i] + g.pads[i] + g.pads[i + n];
@@ -246,6 +257,12 @@ absl::StatusOr<Cost> CountConvTranspose(const NodeView& v) {
         "ConvTranspose: W's first dim is ", w[0], " but X has C_in=", c_in));
   }
   const int64_t c_out_per_group = w[1];
+  // Both factors are dims (<= 2^40): their product can overflow int64.
+  if (static_cast<double>(c_out_per_group) * static_cast<double>(group) >
+      static_cast<double>(kMaxDim)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ConvTranspose: C_out = ", c_out_per_group, " x group ", group, " is beyond 2^40"));
+  }
   const int64_t c_out = c_out_per_group * group;
   const Dims kernel(w.begin() + 2, w.end());
   const Dims kernel_attr = AttrInts(v, "kernel_shape");
@@ -273,17 +290,28 @@ absl::StatusOr<Cost> CountConvTranspose(const NodeView& v) {
         "ConvTranspose: output_padding has ", output_padding.size(), " values for ", n,
         " spatial axes"));
   }
+  OF_RETURN_IF_ERROR(CheckAttrRange("output_shape", output_shape, 1, kMaxDim));
+  OF_RETURN_IF_ERROR(CheckAttrRange("output_padding", output_padding, 0, kMaxDim));
   const bool by_formula = output_shape.empty() &&
                           (g.auto_pad == "NOTSET" || g.auto_pad == "VALID");
   for (size_t i = 0; i < n; ++i) {
     if (!output_shape.empty()) {
       out_spatial[i] = output_shape[i];
-    } else if (!by_formula) {
-      out_spatial[i] = in[i] * g.strides[i];
-    } else {
-      out_spatial[i] = g.strides[i] * (in[i] - 1) + output_padding[i] +
-                       (kernel[i] - 1) * g.dilations[i] + 1 - g.pads[i] - g.pads[i + n];
+      continue;
     }
+    // Products of two values up to 2^40: computed in double, then bounded.
+    const double s = static_cast<double>(g.strides[i]);
+    const double size =
+        !by_formula ? static_cast<double>(in[i]) * s
+                    : s * (static_cast<double>(in[i]) - 1) + static_cast<double>(output_padding[i]) +
+                          (static_cast<double>(kernel[i]) - 1) * static_cast<double>(g.dilations[i]) +
+                          1 - static_cast<double>(g.pads[i]) - static_cast<double>(g.pads[i + n]);
+    if (!(size >= 1 && size <= static_cast<double>(kMaxDim))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ConvTranspose: output spatial axis ", i, " would be ", FormatCount(size),
+          ", not between 1 and 2^40"));
+    }
+    out_spatial[i] = static_cast<int64_t>(size);
   }
   out_source = !output_shape.empty() ? "output_shape attribute"
                : by_formula          ? "s*(in-1)+output_padding+((k-1)*d+1)-pads"

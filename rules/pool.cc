@@ -48,12 +48,20 @@ absl::StatusOr<std::vector<AxisSize>> PoolOutSpatial(const NodeView& v, const Di
       auto_pad != "SAME_LOWER") {
     return absl::UnimplementedError(absl::StrCat("unsupported auto_pad '", auto_pad, "'"));
   }
+  // Bounded so the output-size formulas below cannot overflow int64.
+  OF_RETURN_IF_ERROR(CheckAttrRange("kernel_shape", kernel, 1, kMaxDim));
+  OF_RETURN_IF_ERROR(CheckAttrRange("strides", strides, 1, kMaxDim));
+  OF_RETURN_IF_ERROR(CheckAttrRange("dilations", dilations, 1, kMaxDim));
+  OF_RETURN_IF_ERROR(CheckAttrRange("pads", pads, -kMaxDim, kMaxDim));
   std::vector<AxisSize> out(n);
   for (size_t i = 0; i < n; ++i) {
     const int64_t s = strides[i];
-    if (s <= 0 || dilations[i] <= 0 || kernel[i] <= 0) {
-      return absl::InvalidArgumentError(
-          "kernel_shape, strides and dilations must be positive");
+    // (k-1)*d of two values up to 2^40 can overflow int64: checked in double.
+    if ((kernel[i] - 1.0) * static_cast<double>(dilations[i]) + 1 >
+        static_cast<double>(kMaxDim)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "spatial axis ", i, ": kernel ", kernel[i], " with dilation ", dilations[i],
+          " is a window beyond 2^40"));
     }
     if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
       out[i].size = out[i].alt = (in[i] + s - 1) / s;

@@ -200,9 +200,10 @@ absl::StatusOr<Cost> CountRecurrent(const NodeView& v, const RnnKind& k) {
           k.op, " has no hidden_size attribute and the shapes of R and W are unknown"));
     }
   }
-  if (hidden <= 0) {
+  // Bounded like a dim, so gates x hidden cannot overflow int64.
+  if (hidden <= 0 || hidden > kMaxDim) {
     return absl::InvalidArgumentError(
-        absl::StrCat(k.op, " hidden_size ", hidden, " is not positive"));
+        absl::StrCat(k.op, " hidden_size ", hidden, " is not between 1 and 2^40"));
   }
 
   // Consistency with the weights, where their shapes are known.

@@ -22,6 +22,13 @@ namespace onnx_flops {
 
 using Dims = std::vector<int64_t>;
 
+// Dims above this are nonsense (2^40: no real tensor axis is a trillion long,
+// and products of such dims would lose integer exactness). InputDims and
+// OutputDims reject them, so the shape formulas of the rules only ever see
+// dims (and, through CheckAttrRange, window attributes) at most 2^40: their
+// sums stay far inside int64, and products of two are done in double.
+constexpr int64_t kMaxDim = int64_t{1} << 40;
+
 // What the walker knows about one value (graph input, initializer or node
 // output) once shapes are bound.
 struct TensorInfo {
@@ -114,13 +121,19 @@ std::vector<int64_t> AttrInts(const NodeView& v, absl::string_view name);
 absl::StatusOr<std::vector<int64_t>> RequiredAttrInts(const NodeView& v,
                                                       absl::string_view name);
 
+// InvalidArgument naming the attribute unless every value lies in [lo, hi]:
+// hostile files carry strides of 0 and pads of INT64_MAX.
+absl::Status CheckAttrRange(absl::string_view name, const std::vector<int64_t>& values,
+                            int64_t lo, int64_t hi);
+
 // Product of dims as a double (no overflow); 1 for a scalar.
 double NumElements(const Dims& dims);
 // "1x3x224x224" ("scalar" for rank 0).
 std::string DimsToString(const Dims& dims);
 // Numpy-style broadcast of two shapes, or an error if they do not broadcast.
 absl::StatusOr<Dims> BroadcastDims(const Dims& a, const Dims& b);
-// Normalizes a possibly negative axis against `rank`.
+// Normalizes a possibly negative axis against `rank`: an error unless
+// -rank <= axis < rank (so always for a scalar).
 absl::StatusOr<int64_t> NormalizeAxis(int64_t axis, int64_t rank);
 
 // Product of the dims of `x` NOT listed in `axes` (the element count of a
@@ -179,5 +192,11 @@ std::string OpKey(absl::string_view domain, absl::string_view op_type);
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \
   lhs = std::move(tmp).value()
+// Return a non-OK absl::Status.
+#define OF_RETURN_IF_ERROR(expr)                 \
+  do {                                           \
+    const absl::Status of_status_ = (expr);      \
+    if (!of_status_.ok()) return of_status_;     \
+  } while (0)
 
 #endif  // ONNX_FLOPS_RULES_RULE_H_

@@ -42,6 +42,13 @@ absl::StatusOr<Dims> ResolvedDims(const TensorInfo* t, const char* kind, int i,
           absl::StrCat("shape of ", kind, " ", i, " ('", t->name, "') has ", name,
                        " at axis ", d));
     }
+    // An initializer or a declaration can hold any int64; past 2^40 the
+    // formulas downstream would overflow.
+    if (t->dims[d] > kMaxDim) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "shape of ", kind, " ", i, " ('", t->name, "') has dim ", t->dims[d], " at axis ", d,
+          ", beyond 2^40"));
+    }
   }
   return t->dims;
 }
@@ -126,6 +133,18 @@ absl::StatusOr<std::vector<int64_t>> RequiredAttrInts(const NodeView& v,
   return AttrInts(v, name);
 }
 
+absl::Status CheckAttrRange(absl::string_view name, const std::vector<int64_t>& values,
+                            int64_t lo, int64_t hi) {
+  for (int64_t x : values) {
+    if (x < lo || x > hi) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "attribute ", name, "=[", absl::StrJoin(values, ","), "] holds ", x,
+          ", outside [", lo, ", ", hi, "]"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 double NumElements(const Dims& dims) {
   double n = 1;
   for (int64_t d : dims) n *= static_cast<double>(d);
@@ -153,7 +172,9 @@ absl::StatusOr<Dims> BroadcastDims(const Dims& a, const Dims& b) {
 }
 
 absl::StatusOr<int64_t> NormalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1)) {
+  // A scalar has no axis: accepting 0 there let callers index dims[0] of an
+  // empty shape (a Slice of a scalar, found by the fuzzer).
+  if (axis < -rank || axis >= rank) {
     return absl::InvalidArgumentError(
         absl::StrCat("axis ", axis, " is out of range for rank ", rank));
   }

@@ -4,7 +4,8 @@
 set -eu
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PACKAGES="cmake make g++ libonnx-dev libprotobuf-dev protobuf-compiler libabsl-dev libgtest-dev libonnx-testdata"
+# clang and libclang-rt-14-dev build the libFuzzer target (fuzz/, .ci/run).
+PACKAGES="cmake make g++ libonnx-dev libprotobuf-dev protobuf-compiler libabsl-dev libgtest-dev libonnx-testdata clang libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

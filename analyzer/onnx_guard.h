@@ -1,0 +1,58 @@
+// Keeps hostile models away from the crashes of Debian's ONNX 1.12.
+//
+// ONNX's shape inference and its ParseData are written for checked models:
+// on protobuf-valid but malformed ones they divide by zero (Conv strides of 0),
+// read past the end of a shape (a Conv W of higher rank than X, no
+// kernel_shape), spin for 2^62 iterations (auto_pad SAME with a stride > 1 on a
+// huge dim) and memcpy past a buffer (raw_data whose size is not a multiple of
+// the element size). The library is not ours to fix, so what would reach those
+// paths is kept from it: found by the fuzzer and testdata/malformed/.
+#ifndef ONNX_FLOPS_ANALYZER_ONNX_GUARD_H_
+#define ONNX_FLOPS_ANALYZER_ONNX_GUARD_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "onnx/onnx_pb.h"
+
+namespace onnx_flops {
+
+// Clears every tensor payload that cannot be decoded (raw_data whose size is
+// not a whole number of elements), in initializers, sparse initializers and
+// tensor attributes of every graph, subgraphs included. Such a value is
+// garbage; without its payload it is simply not a known constant. Returns how
+// many payloads were cleared.
+int DropUndecodablePayloads(onnx::ModelProto* model);
+
+// Whether ONNX 1.12's shape inference for `node` (of a domain imported at
+// `opset`) may crash or hang on its attributes, whatever the input shapes turn
+// out to be.
+bool UnsafeForOnnxInference(const onnx::NodeProto& node, int64_t opset);
+
+// While alive, the unsafe nodes of every graph (subgraphs included) carry an
+// op type ONNX has no schema for, so its inference skips them; the destructor
+// restores them. Our own propagators give their shapes in the main graph.
+class OnnxInferenceGuard {
+ public:
+  explicit OnnxInferenceGuard(onnx::ModelProto* model);
+  ~OnnxInferenceGuard();
+  OnnxInferenceGuard(const OnnxInferenceGuard&) = delete;
+  OnnxInferenceGuard& operator=(const OnnxInferenceGuard&) = delete;
+
+  int hidden() const { return static_cast<int>(hidden_.size()); }
+
+ private:
+  void HideIn(onnx::GraphProto* graph);
+
+  absl::flat_hash_map<std::string, int64_t> opsets_;  // canonical domain -> version
+  // Pointers into the model's RepeatedPtrFields: stable while no node is
+  // added or removed, which inference does not do.
+  std::vector<std::pair<onnx::NodeProto*, std::string>> hidden_;
+};
+
+}  // namespace onnx_flops
+
+#endif  // ONNX_FLOPS_ANALYZER_ONNX_GUARD_H_

@@ -1,0 +1,68 @@
+// libFuzzer target: arbitrary bytes through the whole pipeline the CLI runs
+// (load, analyze, render). Any crash, hang, leak or sanitizer report is a bug;
+// a non-OK status is the expected answer to most inputs.
+//
+// The options are fixed so that a crashing input replays the same way: one
+// pass with the per-node table and the ratio training estimate, one with the
+// per-op backward model and Adam, which walk different code.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "analyzer/analyze.h"
+#include "analyzer/model_loader.h"
+#include "analyzer/render.h"
+
+namespace {
+
+// Loads afresh for each analysis: a LoadedModel is consumed by AnalyzeLoaded.
+void AnalyzeAndRender(absl::string_view bytes, const onnx_flops::AnalyzeOptions& options) {
+  absl::StatusOr<onnx_flops::LoadedModel> loaded =
+      onnx_flops::LoadModelFromBytes(bytes, "fuzz.onnx", options.load);
+  if (!loaded.ok()) return;
+  absl::StatusOr<onnx_flops::Report> report =
+      onnx_flops::AnalyzeLoaded(*std::move(loaded), options);
+  if (!report.ok()) return;
+  (void)onnx_flops::RenderJson(*report);
+  (void)onnx_flops::RenderJson(*report, /*pretty=*/false);
+  onnx_flops::TextOptions text;
+  text.per_node = true;
+  (void)onnx_flops::RenderText(*report, text);
+  (void)onnx_flops::RenderMarkdown(*report);
+  (void)onnx_flops::RenderCsv(*report, /*per_node=*/true);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  onnx_flops::InitializeAnalyzer();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const absl::string_view bytes(reinterpret_cast<const char*>(data), size);
+  // Most mutants are not models: one cheap load decides whether the two
+  // analyses below are worth running.
+  if (!onnx_flops::LoadModelFromBytes(bytes, "fuzz.onnx").ok()) return 0;
+
+  onnx_flops::AnalyzeOptions ratio;
+  ratio.per_node = true;
+  ratio.training.examples = 1000;
+  ratio.training.epochs = 2;
+  AnalyzeAndRender(bytes, ratio);
+
+  onnx_flops::AnalyzeOptions per_op;
+  per_op.causal_half = true;
+  per_op.training.examples = 1000;
+  per_op.training.epochs = 2;
+  per_op.training.backward_model = "per-op";
+  per_op.training.optimizer = "adam";
+  per_op.hardware.hardware = "h100-sxm";
+  per_op.hardware.chips = 8;
+  per_op.hardware.seconds = 3600;
+  AnalyzeAndRender(bytes, per_op);
+  return 0;
+}
