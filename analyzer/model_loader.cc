@@ -34,6 +34,7 @@ absl::StatusOr<LoadedModel> ParseKept(absl::StatusOr<std::string> kept, const st
                                       int64_t file_bytes, const WireFilterStats& stats) {
   if (!kept.ok()) {
     if (kept.status().code() != absl::StatusCode::kInvalidArgument) {
+      // Read errors, the nesting limit: not a sign of a truncated file.
       return absl::Status(kept.status().code(), absl::StrCat(name, ": ", kept.status().message()));
     }
     return Invalid(name, absl::StrCat("not a valid ONNX model (", kept.status().message(),

@@ -27,8 +27,9 @@ struct LoadOptions {
   // A tensor keeps its payload when all its payload fields together take at
   // most this many bytes: enough for shape constants (64 int64 values).
   size_t keep_payload_bytes = 512;
-  // Nested graphs (If/Loop/Scan bodies) deeper than this are rejected, so a
-  // hostile file cannot exhaust the stack.
+  // Protobuf messages nested deeper than this are rejected, so a hostile
+  // file cannot exhaust the stack. A subgraph body is three levels down
+  // (node, attribute, graph), so 64 admits If/Loop/Scan bodies 20 deep.
   int max_depth = 64;
 };
 

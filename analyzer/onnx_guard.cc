@@ -116,12 +116,12 @@ bool UnsafeForOnnxInference(const onnx::NodeProto& node, int64_t opset) {
       stride_above_1 = stride_above_1 || s > 1;
     }
   }
-  // With auto_pad other than VALID (and NOTSET) and no pads, it finds the
-  // residual of each dim by subtracting the stride in a loop: 2^61 rounds on
-  // a dim of 2^62.
+  // With an auto_pad attribute other than VALID (NOTSET included) and no
+  // pads, it finds the residual of each dim by subtracting the stride in a
+  // loop: 2^61 rounds on a dim of 2^62.
   const onnx::AttributeProto* auto_pad = Attr(node, "auto_pad");
-  if (auto_pad != nullptr && auto_pad->s() != "VALID" && auto_pad->s() != "NOTSET" &&
-      Attr(node, "pads") == nullptr && stride_above_1) {
+  if (auto_pad != nullptr && auto_pad->s() != "VALID" && Attr(node, "pads") == nullptr &&
+      stride_above_1) {
     return true;
   }
   // Without kernel_shape the kernel comes from W's dims, and a W of higher

@@ -109,8 +109,12 @@ class Walker {
 
   absl::Status Filter(Msg kind, size_t begin, size_t end, int depth, std::string* out) {
     if (depth > max_depth_) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("subgraphs nested deeper than ", max_depth_, " levels"));
+      // Each If/Loop/Scan body is three messages down (node, attribute,
+      // graph), and a tensor attribute inside it one more: a limit of 64
+      // admits bodies nested 20 deep.
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "messages nested deeper than ", max_depth_, " levels (If/Loop/Scan bodies more than ",
+          (max_depth_ - 4) / 3, " deep): refused, a guard against stack exhaustion"));
     }
     bool strip = false;
     if (kind == Msg::kTensor) {

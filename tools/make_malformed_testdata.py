@@ -567,6 +567,15 @@ def make_attrs():
             conv_model(op, w_shape=(INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX)))
         add(f"attr_{low}_weight_dims_zero", conv_model(op, w_shape=(0, 0, 0, 0)))
         add(f"attr_{low}_weight_dims_negative", conv_model(op, w_shape=(-4, -3, -3, -3)))
+    # A 2^62 dim made by Reshape (inference carries it: no input declares it)
+    # into a strided Conv with auto_pad and no pads: ONNX 1.12 subtracts the
+    # stride from the dim in a loop, 2^61 times.
+    for pad in ("SAME_UPPER", "NOTSET"):
+        add(f"attr_conv_auto_pad_{pad.lower()}_stride_2_on_reshaped_2p62", model(
+            [node("Reshape", ["x", "s"], ["r"]),
+             node("Conv", ["r", "w"], ["y"], auto_pad=pad, strides=[2, 2], kernel_shape=[3, 3])],
+            [vi("x", [1, 3, 8, 8])], [vi("y", None)],
+            inits=[ints("s", [1, 3, 2**62, 8]), empty_tensor("w", [4, 3, 3, 3])]))
     for label, v in bad_ints:
         add(f"attr_convtranspose_output_padding_{label}",
             conv_model("ConvTranspose", w_shape=(3, 4, 3, 3), output_padding=[v, v]))
