@@ -19,7 +19,6 @@
 #include "analyzer/valid_utf8.h"
 #include "analyzer/value_table.h"
 #include "analyzer/walker.h"
-#include "onnx/defs/schema.h"
 #include "proto/training_config.pb.h"
 
 namespace onnx_flops {
@@ -228,18 +227,23 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
 
 }  // namespace
 
-void InitializeAnalyzer() {
+void InitializeProtobuf() {
   static std::once_flag once;
   std::call_once(once, [] {
-    (void)onnx::OpSchemaRegistry::Schema("Add", 13, "");
     (void)Report::default_instance().GetReflection();
     (void)TrainingConfig::default_instance().GetReflection();
     (void)onnx::ModelProto::default_instance().GetReflection();
   });
 }
 
+void InitializeAnalyzer() {
+  InitializeProtobuf();
+  (void)OnnxSchemas();
+}
+
 absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& options) {
-  InitializeAnalyzer();
+  // Not the ONNX schemas: OnnxSchemas() fills them when they are needed.
+  InitializeProtobuf();
   Report report;
   report.set_tool("onnx-flops");
   report.set_tool_version(ONNX_FLOPS_VERSION);
@@ -276,9 +280,9 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   }
   if (!sorted) warnings.push_back("nodes are not in topological order; walked in sorted order");
 
-  ShapeDataMap shape_data;
-  InferAllShapes(model, &shape_data, &warnings);
-  const ValueTable values = BuildValueTable(model.graph(), shape_data);
+  InferOptions infer;
+  infer.order = &*order;
+  const ValueTable values = InferAllShapes(model, &warnings, infer);
 
   FillModelInfo(loaded, declared, values, report.mutable_model(), &warnings);
   for (const AssumedDim& a : binding->assumed) *report.add_assumed_dims() = a;

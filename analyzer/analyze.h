@@ -56,8 +56,9 @@ struct AnalyzeOptions {
 
 // Runs the lazy one-time setup of the libraries the analysis uses: ONNX 1.12
 // fills its op-schema registry on first use without a lock, and protobuf
-// assigns descriptors on first reflection. AnalyzeLoaded calls it; a program
-// that analyzes on several threads should call it once before starting them.
+// assigns descriptors on first reflection. Both are guarded by call_once
+// where the analysis reaches them, so this is optional; batch mode calls it
+// once before its threads start so that no worker waits on another's setup.
 void InitializeAnalyzer();
 
 // Loads, binds shapes, counts every node and builds the report. Errors (file

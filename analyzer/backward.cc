@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "analyzer/attention_pattern.h"
 #include "analyzer/graph_order.h"
+#include "analyzer/onnx_guard.h"
 #include "onnx/defs/schema.h"
 
 namespace onnx_flops {
@@ -104,7 +105,7 @@ bool OverrideInput(const std::string& domain, const std::string& op, int i, bool
 }
 
 const onnx::OpSchema* SchemaOf(const std::string& domain, const std::string& op) {
-  return onnx::OpSchemaRegistry::Schema(op, domain);
+  return OnnxSchemas()->Schema(op, domain);
 }
 
 bool ParamDifferentiable(const std::vector<onnx::OpSchema::FormalParameter>& params, int i) {

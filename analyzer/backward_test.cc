@@ -82,10 +82,8 @@ struct Walked {
 std::unique_ptr<Walked> Walk(onnx::ModelProto m) {
   auto w = std::make_unique<Walked>();
   w->model = std::move(m);
-  ShapeDataMap shape_data;
   std::vector<std::string> warnings;
-  InferAllShapes(w->model, &shape_data, &warnings);
-  w->values = BuildValueTable(w->model.graph(), shape_data);
+  w->values = InferAllShapes(w->model, &warnings);
   bool sorted = true;
   absl::StatusOr<std::vector<int>> order = TopologicalOrder(w->model.graph(), &sorted);
   EXPECT_TRUE(order.ok()) << order.status();

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <limits>
+#include <mutex>
 
 #include "absl/strings/string_view.h"
 #include "onnx/defs/schema.h"
@@ -87,12 +88,18 @@ int DropUndecodablePayloads(onnx::ModelProto* model) {
   return model->has_graph() ? DropInGraph(model->mutable_graph()) : 0;
 }
 
+onnx::OpSchemaRegistry* OnnxSchemas() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)onnx::OpSchemaRegistry::Schema("Add", 13, ""); });
+  return onnx::OpSchemaRegistry::Instance();
+}
+
 bool UnsafeForOnnxInference(const onnx::NodeProto& node, int64_t opset) {
   // ONNX's inference functions assume what its checker enforces: Scan's
   // reads num_scan_inputs through a null pointer when it is absent.
   const onnx::OpSchema* schema =
       opset > 0 && opset <= std::numeric_limits<int>::max()
-          ? onnx::OpSchemaRegistry::Schema(node.op_type(), static_cast<int>(opset),
+          ? OnnxSchemas()->Schema(node.op_type(), static_cast<int>(opset),
                                            IsDefaultDomain(node.domain()) ? "" : node.domain())
           : nullptr;
   if (schema != nullptr) {

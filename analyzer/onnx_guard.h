@@ -16,9 +16,16 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
 
 namespace onnx_flops {
+
+// Fills ONNX 1.12's op-schema registry once, under a lock (ONNX fills it on
+// first use without one), and returns it. About 20 ms: callers reach it only
+// when they need ONNX's inference or schemas, so that small models that our
+// propagators resolve alone never pay for it.
+onnx::OpSchemaRegistry* OnnxSchemas();
 
 // Clears every tensor payload that cannot be decoded (raw_data whose size is
 // not a whole number of elements), in initializers, sparse initializers and

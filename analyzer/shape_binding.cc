@@ -197,7 +197,7 @@ void RunShapeInference(onnx::ModelProto& model, ShapeDataMap* shape_data,
   // Nodes whose ONNX inference would crash or hang are hidden from it.
   OnnxInferenceGuard guard(&model);
   try {
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options,
+    onnx::shape_inference::InferShapes(model, OnnxSchemas(), options,
                                        shape_data);
   } catch (const std::exception& e) {
     std::string what = e.what();

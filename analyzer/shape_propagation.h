@@ -9,6 +9,10 @@
 //   round = ONNX InferShapes + one pass of our propagators over the graph in
 //           topological order.
 //
+// Our pass runs once by itself first, and when that settles every output
+// there are no rounds at all (most exports: ONNX's registry and inference
+// are the larger part of the time on them).
+//
 // Our pass (propagate_*.cc, one propagator per op) computes every output's
 // type, shape and, for tensors of at most kMaxConstantElements elements, its
 // VALUES, reading the value table as it grows, so a whole Shape->...->Reshape
@@ -52,13 +56,20 @@ struct PropagationStats {
   int unknown_outputs = 0;    // node outputs still without a full shape at the end
 };
 
-// Runs the rounds described above on the main graph. On return the graph's
-// value_info holds every shape found, and `shape_data` holds ONNX's
-// propagated shape data plus every integral value we computed (so that
-// BuildValueTable(graph, *shape_data) sees them). Never throws.
-void InferAllShapes(onnx::ModelProto& model, ShapeDataMap* shape_data,
-                    std::vector<std::string>* warnings, int max_rounds = 8,
-                    PropagationStats* stats = nullptr);
+struct InferOptions {
+  int max_rounds = 8;
+  // The main graph's nodes in topological order; null: computed here.
+  const std::vector<int>* order = nullptr;
+};
+
+// Runs the rounds described above on the main graph and returns what is
+// known of every value. When our pass alone gives every node output of a
+// graph without subgraphs a type and a full shape, ONNX never runs and the
+// graph is left as it was; otherwise the graph's value_info ends up holding
+// every shape found. Never throws.
+ValueTable InferAllShapes(onnx::ModelProto& model, std::vector<std::string>* warnings,
+                          const InferOptions& options = {},
+                          PropagationStats* stats = nullptr);
 
 }  // namespace onnx_flops
 

@@ -714,9 +714,7 @@ Inferred Infer(onnx::ModelProto& model, std::vector<std::pair<std::string, int64
   absl::StatusOr<BindResult> bound = BindInputShapes(model, bindings);
   EXPECT_TRUE(bound.ok()) << bound.status();
   Inferred r;
-  ShapeDataMap shape_data;
-  InferAllShapes(model, &shape_data, &r.warnings, 8, &r.stats);
-  r.values = BuildValueTable(model.graph(), shape_data);
+  r.values = InferAllShapes(model, &r.warnings, {}, &r.stats);
   return r;
 }
 
@@ -778,8 +776,8 @@ TEST(InferAllShapes, TorchAttentionIdiomGetsConcreteShapesOnceDimsAreBound) {
     EXPECT_EQ(r.values.at("q").dims, (Dims{2, 4, 8, 16}));
     EXPECT_EQ(r.values.at("scores").dims, (Dims{2, 4, 8, 8}));
     EXPECT_EQ(r.values.at("ctx").dims, (Dims{2, 4, 8, 16}));
-    // Our pass resolves the chain in the same round ONNX stopped in.
-    EXPECT_EQ(r.stats.onnx_rounds, 1);
+    // Our pass resolves the whole chain by itself: ONNX never runs.
+    EXPECT_EQ(r.stats.onnx_rounds, 0);
     EXPECT_EQ(r.stats.unknown_outputs, 0);
     EXPECT_TRUE(r.warnings.empty());
     // The graph is left as it was, apart from value_info.
@@ -882,6 +880,35 @@ TEST(InferAllShapes, PropagatedValuesFeedOnnxInference) {
   EXPECT_EQ(r.values.at("y").dims, (Dims{400}));
   EXPECT_EQ(r.stats.onnx_rounds, 2);
   EXPECT_EQ(model.graph().initializer_size(), 0);
+}
+
+// ONNX runs only when our pass leaves an output unknown, and then from the
+// graph as declared: value_info gets nothing from the partial pass that ONNX
+// could mistake for a declaration.
+TEST(InferAllShapes, OnnxRunsOnlyWhereOurPassStops) {
+  GraphBuilder g(17);
+  g.Input("x", {-1, 8}, {"batch"})
+      .Weight("w", {8, 4})
+      .Add(Node("MatMul", {"x", "w"}, {"h"}))
+      .Add(Node("Relu", {"h"}, {"y"}))
+      .Output("y");
+  Inferred ours = Infer(g.model(), {{"batch", 3}});
+  EXPECT_EQ(ours.stats.onnx_rounds, 0);
+  EXPECT_EQ(ours.values.at("y").dims, (Dims{3, 4}));
+  EXPECT_EQ(ours.values.at("y").elem_type, onnx::TensorProto::FLOAT);
+
+  // BlackmanWindow has no propagator of ours: ONNX gives its shape.
+  GraphBuilder w(17);
+  w.Input("x", {-1, 8}, {"batch"})
+      .IntConst("n", {16}, true)
+      .Add(Node("Relu", {"x"}, {"r"}))
+      .Add(Node("BlackmanWindow", {"n"}, {"window"}))
+      .Output("r")
+      .Output("window");
+  Inferred both = Infer(w.model(), {{"batch", 3}});
+  EXPECT_EQ(both.stats.onnx_rounds, 1);
+  EXPECT_EQ(both.values.at("r").dims, (Dims{3, 8}));
+  EXPECT_EQ(both.values.at("window").dims, (Dims{16}));
 }
 
 // Opset 18-19 ops whose ONNX 1.12 schema is older: ours decide.
