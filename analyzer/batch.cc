@@ -167,9 +167,10 @@ absl::StatusOr<DimChoice> ChooseBatch(const onnx::GraphProto& original,
       }
     }
   }
-  const ProducerMap producer = Producers(bound);
+  ProducerMap producer;  // filled at the first recurrent node: most graphs have none
   for (const auto& node : bound.node()) {
     if (!IsRecurrent(node) || node.input_size() == 0) continue;
+    if (producer.empty()) producer = Producers(bound);
     int axis = RecurrentAxis(node, /*want_seq=*/false);
     const auto* vi = TraceToInput(bound, producer, node.input(0), &axis);
     if (vi == nullptr) continue;
@@ -203,9 +204,10 @@ absl::StatusOr<DimChoice> ChooseSequence(const onnx::GraphProto& original,
                                          const BindResult& binding, const ValueTable& values,
                                          const std::string& requested) {
   if (!requested.empty()) return Requested(bound, binding, requested, "--seq-dim");
-  const ProducerMap producer = Producers(bound);
+  ProducerMap producer;  // filled at the first recurrent node: most graphs have none
   for (const auto& node : bound.node()) {
     if (!IsRecurrent(node) || node.input_size() == 0) continue;
+    if (producer.empty()) producer = Producers(bound);
     auto it = values.find(node.input(0));
     if (it == values.end() || !it->second.has_shape) continue;
     const int axis = RecurrentAxis(node, /*want_seq=*/true);

@@ -164,13 +164,19 @@ void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Sc
   // Growing by doubling would hold two copies at the peak: a million nodes
   // is 600 MB of results.
   out->nodes.reserve(out->nodes.size() + order.size());
+  // Read only to explain an uncounted node: filled at the first one.
   ProducerMap producer;
-  producer.reserve(static_cast<size_t>(graph.node_size()));
-  for (const auto& n : graph.node()) {
-    for (const auto& o : n.output()) {
-      if (!o.empty()) producer.emplace(o, &n);
+  auto producers = [&]() -> const ProducerMap& {
+    if (producer.empty()) {
+      producer.reserve(static_cast<size_t>(graph.node_size()));
+      for (const auto& n : graph.node()) {
+        for (const auto& o : n.output()) {
+          if (!o.empty()) producer.emplace(o, &n);
+        }
+      }
     }
-  }
+    return producer;
+  };
   NodeView view;
   for (int index : order) {
     const onnx::NodeProto& node = graph.node(index);
@@ -214,7 +220,7 @@ void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Sc
         r.reason = std::string(cost.status().message());
         for (const auto& in : node.input()) {
           if (in.empty() || ShapeKnown(scope.Find(in))) continue;
-          const onnx::NodeProto* lost = WhereShapeIsLost(in, scope, producer);
+          const onnx::NodeProto* lost = WhereShapeIsLost(in, scope, producers());
           if (lost != nullptr) {
             absl::StrAppend(&r.reason, " (the shape is first lost at ",
                             lost->name().empty() ? "a node" : absl::StrCat("'", lost->name(), "'"),
