@@ -167,7 +167,9 @@ TensorInfo InfoFromTensor(const onnx::TensorProto& tensor) {
 
 ValueTable BuildValueTable(const onnx::GraphProto& graph, const ShapeDataMap& shape_data) {
   ValueTable table;
-  table.reserve(static_cast<size_t>(graph.node_size()) * 2 + graph.input_size());
+  size_t entries = static_cast<size_t>(graph.input_size() + graph.initializer_size());
+  for (const auto& node : graph.node()) entries += static_cast<size_t>(node.output_size());
+  table.reserve(entries);
   for (const auto& vi : graph.input()) Put(table, InfoFromValueInfo(vi));
   for (const auto& vi : graph.value_info()) Put(table, InfoFromValueInfo(vi));
   for (const auto& vi : graph.output()) Put(table, InfoFromValueInfo(vi));
