@@ -13,7 +13,7 @@
 //                            ConstantOfShape, Cast, Identity, Dropout, ...
 //   propagate_elementwise.cc unary and broadcasting ops, comparisons, Where, Clip
 //   propagate_nn.cc          MatMul, Gemm, Conv, pools, Resize, reductions, TopK,
-//                            normalizations
+//                            normalizations, RNN/GRU/LSTM
 //   propagate_attention.cc   ONNX Attention/RMSNormalization/RotaryEmbedding (23) and
 //                            the com.microsoft transformer ops
 #ifndef ONNX_FLOPS_ANALYZER_PROPAGATE_H_

@@ -516,6 +516,41 @@ TEST(PropagateNn, LayerNormalizationStatistics) {
   }
 }
 
+// The spec's layouts, checked on torch.nn.LSTM(64, 128, bidirectional=True)
+// over 35 steps of a batch of 4.
+TEST(PropagateNn, RecurrentOutputsInBothLayouts) {
+  const ValueTable v = Table({{"x", Known({35, 4, 64})},
+                              {"xb", Known({4, 35, 64})},
+                              {"w", Known({2, 512, 64})},
+                              {"w3", Known({1, 384, 64})}});
+  std::vector<TensorInfo> lstm =
+      Outs(Node("LSTM", {"x", "w", "r"}, {"y", "y_h", "y_c"},
+                {AttrI("hidden_size", 128), AttrS("direction", "bidirectional")}),
+           v);
+  ASSERT_EQ(lstm.size(), 3u);
+  EXPECT_EQ(lstm[0].dims, (Dims{35, 2, 4, 128}));
+  EXPECT_EQ(lstm[1].dims, (Dims{2, 4, 128}));
+  EXPECT_EQ(lstm[2].dims, (Dims{2, 4, 128}));
+  EXPECT_EQ(lstm[0].elem_type, onnx::TensorProto::FLOAT);
+  // layout 1 puts the batch first; without hidden_size, W's 512 rows are
+  // 4 gates x 128.
+  std::vector<TensorInfo> first =
+      Outs(Node("LSTM", {"xb", "w", "r"}, {"y", "y_h"},
+                {AttrI("layout", 1), AttrS("direction", "bidirectional")}),
+           v);
+  EXPECT_EQ(first[0].dims, (Dims{4, 35, 2, 128}));
+  EXPECT_EQ(first[1].dims, (Dims{4, 2, 128}));
+  // GRU has 3 gates: W's 384 rows are 3 x 128; 512 rows are not a whole
+  // number of GRU gates, so the hidden size stays unknown.
+  EXPECT_EQ(Out0(Node("GRU", {"x", "w3", "r"}, {"y"}), v).dims, (Dims{35, 1, 4, 128}));
+  EXPECT_EQ(Out0(Node("GRU", {"x", "w", "r"}, {"y"}), v).dims, (Dims{35, 1, 4, -1}));
+  EXPECT_EQ(Out0(Node("RNN", {"x", "w", "r"}, {"y"}, {AttrI("hidden_size", 16)}), v).dims,
+            (Dims{35, 1, 4, 16}));
+  EXPECT_FALSE(PropagateNode(Node("RNN", {"w", "w", "r"}, {"y"}),
+                             Table({{"w", Known({2, 512})}}))
+                   .ok());  // X of rank 2
+}
+
 TEST(PropagateNn, Col2ImAndCenterCropPad) {
   const ValueTable v = Table({{"x", Known({1, 12, 16})}, {"img", Ints({8, 8})}, {"blk", Ints({2, 2})}});
   EXPECT_EQ(Out0(Node("Col2Im", {"x", "img", "blk"}, {"y"}), v, 18).dims, (Dims{1, 3, 8, 8}));
