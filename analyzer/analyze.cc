@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "analyzer/attention_view.h"
 #include "analyzer/batch.h"
+#include "analyzer/file_digest.h"
 #include "analyzer/graph_order.h"
 #include "analyzer/onnx_guard.h"
 #include "analyzer/render.h"
@@ -364,7 +365,22 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
 absl::StatusOr<Report> AnalyzeFile(const std::string& path, const AnalyzeOptions& options) {
   absl::StatusOr<LoadedModel> loaded = LoadModel(path, options.load);
   if (!loaded.ok()) return loaded.status();
-  return AnalyzeLoaded(*std::move(loaded), options);
+  absl::StatusOr<Report> report = AnalyzeLoaded(*std::move(loaded), options);
+  if (report.ok() && options.sha256) {
+    absl::StatusOr<std::string> digest = Sha256OfFile(path);
+    if (!digest.ok()) return digest.status();
+    report->mutable_model()->set_sha256(*digest);
+  }
+  return report;
+}
+
+absl::StatusOr<Report> AnalyzeBytes(absl::string_view bytes, const std::string& name,
+                                    const AnalyzeOptions& options) {
+  absl::StatusOr<LoadedModel> loaded = LoadModelFromBytes(bytes, name, options.load);
+  if (!loaded.ok()) return loaded.status();
+  absl::StatusOr<Report> report = AnalyzeLoaded(*std::move(loaded), options);
+  if (report.ok() && options.sha256) report->mutable_model()->set_sha256(Sha256OfBytes(bytes));
+  return report;
 }
 
 }  // namespace onnx_flops

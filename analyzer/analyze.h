@@ -33,6 +33,7 @@ struct HardwareOptions {
   std::string hardware;             // --hardware NAME (see --list-hardware)
   std::optional<double> chips;      // --chips
   std::optional<double> seconds;    // from --hours, --days or --chip-hours / chips
+  bool seconds_in_days = false;     // given as --days (so the report names that flag)
   std::optional<double> chip_hours; // --chip-hours
   std::string precision;            // --precision fp32|tf32|fp16|bf16|fp8|int8
   std::optional<double> utilization;        // --utilization
@@ -49,6 +50,7 @@ struct AnalyzeOptions {
   // --loop-trips NODE=N: trip counts for Loops whose count is not a constant.
   std::vector<std::pair<std::string, int64_t>> loop_trips;
   bool per_node = false;            // fill forward.nodes
+  bool sha256 = false;              // fill model.sha256 (reads every byte of the file)
   TrainingOptions training;
   HardwareOptions hardware;
   LoadOptions load;
@@ -66,6 +68,10 @@ void InitializeAnalyzer();
 // names the file.
 absl::StatusOr<Report> AnalyzeFile(const std::string& path, const AnalyzeOptions& options);
 absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& options);
+// A model held in memory (the Python module's bytes); `name` stands for the
+// file in messages and in model.path.
+absl::StatusOr<Report> AnalyzeBytes(absl::string_view bytes, const std::string& name,
+                                    const AnalyzeOptions& options);
 
 }  // namespace onnx_flops
 

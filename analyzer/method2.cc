@@ -84,8 +84,8 @@ std::string ImpliedUtilizationWarning(double utilization) {
   if (utilization < kLowUtilization) {
     return absl::StrFormat(
         "method 1's count implies %.3g utilization of the hardware's peak, below %g: unusually "
-        "low (large runs reach 0.3-0.5); check the time, chips, precision and training data",
-        utilization, kLowUtilization);
+        "low (large runs reach %g-%g); check the time, chips, precision and training data",
+        utilization, kLowUtilization, kTypicalUtilizationLow, kTypicalUtilizationHigh);
   }
   return "";
 }

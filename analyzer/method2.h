@@ -45,6 +45,14 @@ absl::StatusOr<double> ImpliedUtilization(double method1_flops, double chips, do
 // otherwise.
 std::string ImpliedUtilizationWarning(double utilization);
 inline constexpr double kLowUtilization = 0.05;
+// The utilizations large training runs typically reach, which the warning
+// above quotes and method 2's range spans when the utilization was assumed.
+inline constexpr double kTypicalUtilizationLow = 0.3;
+inline constexpr double kTypicalUtilizationHigh = 0.5;
+// Epoch AI's observed backward:forward FLOP ratios (typical 2), the span of
+// method 1's range.
+inline constexpr double kBackwardRatioLow = 1;
+inline constexpr double kBackwardRatioHigh = 3;
 
 // Seconds method 1's FLOP take on `chips` at `utilization` of peak:
 // method1_flops / (chips x peak x utilization).

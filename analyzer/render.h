@@ -25,6 +25,19 @@ std::string RenderCsv(const Report& report, bool per_node);
 // and the baseline comparison when there is one.
 std::string RenderMarkdown(const Report& report);
 
+// One self-contained HTML page (no network, scripts or fonts from elsewhere):
+// the summary, the training estimate, SVG charts of where the FLOPs go, the
+// op-type table and a sortable, filterable per-node table (from
+// forward.nodes: analyze with per_node).
+std::string RenderHtml(const Report& report);
+
+// A paragraph and a table stating the training compute for a paper's
+// appendix or a model card: every input with its source, the range, the
+// thresholds, and what makes it reproducible (tool version, file SHA-256,
+// opset, command line). Every number in it is a field of the report.
+enum class StatementStyle { kMarkdown, kLatex };
+std::string RenderStatement(const Report& report, StatementStyle style);
+
 // The gate results and the baseline comparison as the text renderer shows
 // them (also what the CLI repeats on stderr for failures).
 std::string RenderChecksText(const Report& report);

@@ -9,6 +9,7 @@
 #include "analyzer/method2.h"
 #include "analyzer/render.h"
 #include "analyzer/training_config.h"
+#include "analyzer/training_inputs.h"
 
 namespace onnx_flops {
 namespace {
@@ -28,7 +29,11 @@ Phase FlagsPhase(const AnalyzeOptions& o) {
   const HardwareOptions& h = o.hardware;
   if (!h.hardware.empty()) p.set_hardware(h.hardware);
   if (h.chips) p.set_chips(*h.chips);
-  if (h.seconds) p.set_hours(*h.seconds / 3600);
+  if (h.seconds && h.seconds_in_days) {
+    p.set_days(*h.seconds / 86400);
+  } else if (h.seconds) {
+    p.set_hours(*h.seconds / 3600);
+  }
   if (h.chip_hours) p.set_chip_hours(*h.chip_hours);
   if (!h.precision.empty()) p.set_precision(h.precision);
   if (h.utilization) p.set_utilization(*h.utilization);
@@ -249,6 +254,16 @@ absl::Status FillMethod2(const Phase& hw, const Report& report, Training* t,
   if (!flops.ok()) return flops.status();
   m->set_flops(*flops);
   m->set_formula(Method2Formula(peak, chips, seconds, m->utilization(), *flops));
+  if (!hw.has_utilization()) {
+    // An assumed utilization is the weakest input of method 2.
+    m->mutable_range()->set_low(*flops / m->utilization() * kTypicalUtilizationLow);
+    m->mutable_range()->set_high(*flops / m->utilization() * kTypicalUtilizationHigh);
+    m->mutable_range()->set_basis(absl::StrCat(
+        "utilization from ", kTypicalUtilizationLow, " to ", kTypicalUtilizationHigh,
+        " in place of the assumed ", m->utilization(),
+        " (the span onnx-flops takes as typical of large training runs, around Sevilla et "
+        "al. 2022's defaults of 0.3 for language models and 0.4 otherwise)"));
+  }
   if (t->flops() > 0) {
     t->set_method1_over_method2(t->flops() / *flops);
     absl::StatusOr<double> implied = ImpliedUtilization(t->flops(), chips, seconds, peak);
@@ -295,12 +310,32 @@ absl::Status FillTraining(const AnalyzeOptions& options, const TrainingContext& 
   t.set_method("method 1 (Sevilla et al. 2022): forward x (1 + backward ratio) x examples x epochs");
   bool any_data = false;
   for (const Phase& p : phases) any_data = any_data || HasData(p);
+  for (size_t i = 0; i < phases.size(); ++i) {
+    PhaseSources sources;
+    sources.flags = &flags;
+    sources.file = &file_phases[i];
+    sources.metadata = &*meta;
+    sources.merged = &phases[i];
+    sources.config_path = options.training.config_path;
+    if (several) {
+      sources.phase = phases[i].has_name() ? phases[i].name() : absl::StrCat("phase ", i + 1);
+    }
+    AddPhaseInputs(sources, HasData(phases[i]), &t);
+  }
   if (any_data) {
     double total = 0;
+    double low = 0, high = 0;
     for (size_t i = 0; i < phases.size(); ++i) {
       absl::StatusOr<PhaseResult> r = CountPhase(phases[i], options, ctx, *report, warnings);
       if (!r.ok()) return r.status();
       total += r->flops;
+      // The backward pass at kBackwardRatioLow..High x forward instead of
+      // the ratio used (the estimate stays inside when a per-op ratio falls
+      // outside).
+      const double forward_passes = r->forward_per_example * r->examples * r->epochs;
+      const double base = r->flops - forward_passes * r->effective_ratio;
+      low += std::min(r->flops, base + forward_passes * kBackwardRatioLow);
+      high += std::max(r->flops, base + forward_passes * kBackwardRatioHigh);
       if (several) {
         TrainingPhase* tp = t.add_phases();
         tp->set_name(phases[i].has_name() ? phases[i].name() : absl::StrCat("phase ", i + 1));
@@ -330,6 +365,14 @@ absl::Status FillTraining(const AnalyzeOptions& options, const TrainingContext& 
       }
     }
     t.set_flops(total);
+    Range* range = t.mutable_range();
+    range->set_low(low);
+    range->set_high(high);
+    range->set_basis(absl::StrCat(
+        "backward:forward FLOP ratios from ", kBackwardRatioLow, ":1 to ", kBackwardRatioHigh,
+        ":1 (the range Epoch AI observed across architectures, Sevilla et al. 2022) in place "
+        "of the ratio used, widened to include the estimate when its ratio falls outside"));
+    AddGraphInputs(*report, &t);
     if (several) {
       t.set_formula(absl::StrCat("sum of ", phases.size(), " phases = ", Scientific(total), " FLOP"));
     }
@@ -344,6 +387,7 @@ absl::Status FillTraining(const AnalyzeOptions& options, const TrainingContext& 
   }
   if (HasHardware(phases[0])) {
     if (auto st = FillMethod2(phases[0], *report, &t, warnings); !st.ok()) return st;
+    AddHardwareInputs(phases[0], &t);
   }
   if (any_data || t.has_method2() || t.has_projection()) *report->mutable_training() = t;
   return absl::OkStatus();

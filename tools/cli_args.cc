@@ -1,10 +1,13 @@
 #include "tools/cli_args.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
@@ -67,7 +70,12 @@ batch mode (directories are searched recursively for *.onnx; also with --batch)
   csv or markdown; a summary goes to stderr
 
 output
-  --format FMT            text (default), json, jsonl, csv, markdown
+  --format FMT            text (default), json, jsonl, csv, markdown, html (one self-contained
+                          page: charts, sortable node table), statement (a paragraph and table
+                          for a paper or model card)
+  --statement-style S     markdown (default) or latex
+  --sha256                put the model file's SHA-256 in the report (reads the whole file;
+                          --format statement always does)
   --per-node              add the per-node table (text, json; csv: one row per node)
   --list-rules            print every registered op rule with its formula
   --list-hardware         print the hardware table with the source of every figure
@@ -180,7 +188,11 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
       HardwareOptions& hw = args.analyze.hardware;
       if (name == "--chips") hw.chips = x;
       if (name == "--hours") hw.seconds = x * 3600;
-      if (name == "--days") hw.seconds = x * 86400;
+      if (name == "--hours") hw.seconds_in_days = false;
+      if (name == "--days") {
+        hw.seconds = x * 86400;
+        hw.seconds_in_days = true;
+      }
       if (name == "--chip-hours") hw.chip_hours = x;
       if (name == "--peak-flops") hw.peak_flops = x;
       if (name == "--price-per-chip-hour") hw.price_per_chip_hour = x;
@@ -297,10 +309,20 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
     } else if (name == "--format") {
       OF_ASSIGN_OR_RETURN(args.format, take());
       if (args.format != "text" && args.format != "json" && args.format != "jsonl" &&
-          args.format != "csv" && args.format != "markdown") {
+          args.format != "csv" && args.format != "markdown" && args.format != "html" &&
+          args.format != "statement") {
         return Usage(absl::StrCat("unknown --format '", args.format,
-                                  "': text, json, jsonl, csv or markdown"));
+                                  "': text, json, jsonl, csv, markdown, html or statement"));
       }
+    } else if (name == "--statement-style") {
+      OF_ASSIGN_OR_RETURN(args.statement_style, take());
+      if (args.statement_style != "markdown" && args.statement_style != "latex") {
+        return Usage(absl::StrCat("--statement-style ", args.statement_style,
+                                  ": 'markdown' or 'latex'"));
+      }
+    } else if (name == "--sha256") {
+      if (auto s = flag_only(); !s.ok()) return s;
+      args.analyze.sha256 = true;
     } else {
       return Usage(absl::StrCat("unknown flag '", name, "'"));
     }
@@ -326,7 +348,24 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
                  "or --training-config");
   }
   if (max_increase_given && args.baseline.empty()) return Usage("--max-increase needs --baseline");
+  // The HTML report's node table and the statement's file hash.
+  if (args.format == "html") args.analyze.per_node = true;
+  if (args.format == "statement") args.analyze.sha256 = true;
   return args;
+}
+
+std::string CommandLineOf(const std::vector<std::string>& argv) {
+  std::string line = "onnx-flops";
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    bool plain = !a.empty();
+    for (unsigned char c : a) {
+      plain = plain && (std::isalnum(c) || std::strchr("_./=:,+%@-", c) != nullptr);
+    }
+    absl::StrAppend(&line, " ",
+                    plain ? a : absl::StrCat("'", absl::StrReplaceAll(a, {{"'", "'\\''"}}), "'"));
+  }
+  return line;
 }
 
 }  // namespace onnx_flops

@@ -24,7 +24,8 @@ struct CliArgs {
   bool batch = false;               // --batch: one row per model even for a single file
   std::string files_from;           // --files-from FILE ('-': stdin): more paths, one per line
   bool progress = true;             // --no-progress turns the terminal progress bar off
-  std::string format = "text";      // text | json | jsonl | csv | markdown
+  std::string format = "text";      // text | json | jsonl | csv | markdown | html | statement
+  std::string statement_style = "markdown";  // --statement-style markdown | latex
   bool per_node = false;
   bool list_rules = false;
   bool list_hardware = false;
@@ -39,6 +40,11 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv);
 absl::StatusOr<double> ParseCount(const std::string& text);
 // "1x3x224x224" -> {1, 3, 224, 224}
 absl::StatusOr<Dims> ParseDims(const std::string& text);
+
+// The invocation as a shell takes it back (report.command_line): arguments
+// with anything but [A-Za-z0-9_./=:,+%@-] single-quoted, argv[0] replaced
+// by the installed name.
+std::string CommandLineOf(const std::vector<std::string>& argv);
 
 extern const char kUsage[];
 

@@ -82,9 +82,11 @@ absl::Status ReadPathList(const std::string& file, std::vector<std::string>* pat
 }
 
 int RunBatchMode(const CliArgs& args, CheckOptions checks) {
-  if (args.format == "json") {
-    return Fail(absl::InvalidArgumentError(
-        "batch mode writes one row per model: --format jsonl, csv, text or markdown"));
+  if (args.format == "json" || args.format == "html" || args.format == "statement") {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+        "--format ", args.format,
+        " describes one model; batch mode writes one row per model: --format jsonl, csv, text "
+        "or markdown")));
   }
   if (args.per_node && args.format != "jsonl") {
     return Fail(absl::InvalidArgumentError("in batch mode --per-node needs --format jsonl"));
@@ -175,9 +177,15 @@ int Run(const std::vector<std::string>& argv) {
         " (a JSON Lines baseline is matched by model path)")));
   }
 
+  report->set_command_line(CommandLineOf(argv));
   std::string out;
   if (args->format == "markdown") {
     out = RenderMarkdown(*report);
+  } else if (args->format == "html") {
+    out = RenderHtml(*report);
+  } else if (args->format == "statement") {
+    out = RenderStatement(*report, args->statement_style == "latex" ? StatementStyle::kLatex
+                                                                     : StatementStyle::kMarkdown);
   } else if (args->format == "json") {
     absl::StatusOr<std::string> json = RenderJson(*report);
     if (!json.ok()) return Fail(json.status());
