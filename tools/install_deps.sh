@@ -4,8 +4,10 @@
 set -eu
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-# clang and libclang-rt-14-dev build the libFuzzer target (fuzz/, .ci/run).
-PACKAGES="cmake make g++ libonnx-dev libprotobuf-dev protobuf-compiler libabsl-dev libgtest-dev libonnx-testdata clang libclang-rt-14-dev"
+# libssl-dev: SHA-256 of model files. python3-dev and pybind11-dev: the Python
+# module (-DONNX_FLOPS_PYTHON=ON). clang and libclang-rt-14-dev build the
+# libFuzzer target (fuzz/, .ci/run).
+PACKAGES="cmake make g++ libonnx-dev libprotobuf-dev protobuf-compiler libabsl-dev libgtest-dev libonnx-testdata libssl-dev python3-dev pybind11-dev clang libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
