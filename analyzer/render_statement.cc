@@ -2,6 +2,7 @@
 // source, and a reproducibility line, in Markdown or LaTeX. It states only
 // what the report holds; each sentence is assembled from fields, so a figure
 // the analysis did not produce is never printed.
+#include <cctype>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct Writer {
   std::string Text(const std::string& s) const {
     if (!latex) return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}, {"\r", " "}});
     std::string out;
+    int run = 0;  // alphanumerics since the last other character
     for (size_t i = 0; i < s.size(); ++i) {
       const char c = s[i];
       // "--flag" would typeset as an en dash.
@@ -40,6 +42,10 @@ struct Writer {
         case '\n': case '\r': out.push_back(' '); break;
         default: out.push_back(c);
       }
+      // Paths, URLs, hashes and command lines have no spaces to break at.
+      const bool long_run = std::isalnum(static_cast<unsigned char>(c)) && ++run % 16 == 0;
+      if (c == '/' || c == '=' || long_run) out += "\\allowbreak{}";
+      if (!std::isalnum(static_cast<unsigned char>(c))) run = 0;
     }
     return out;
   }
@@ -237,7 +243,7 @@ void Table(const Writer& w, const Report& r, std::string* out) {
   if (w.latex) {
     // Wrapping columns: sources are sentences.
     absl::StrAppend(out,
-                    "\\begin{tabular}{p{0.24\\linewidth}p{0.24\\linewidth}p{0.44\\linewidth}}\n"
+                    "\\begin{tabular}{p{0.22\\linewidth}p{0.22\\linewidth}p{0.42\\linewidth}}\n"
                     "\\hline\nQuantity & Value & Source \\\\\n\\hline\n");
   } else {
     absl::StrAppend(out, "| Quantity | Value | Source |\n|---|---|---|\n");
@@ -370,8 +376,9 @@ std::string RenderStatement(const Report& r, StatementStyle style) {
   repro.push_back(file);
   repro.push_back(absl::StrCat("opset ", w.Text(OpsetText(m))));
   if (!r.command_line().empty()) repro.push_back(absl::StrCat("command ", w.Code(r.command_line())));
-  absl::StrAppend(&out, w.latex ? "\n\\noindent " : "\n", w.Bold("Reproduce:"), " ",
-                  absl::StrJoin(repro, "; "), ".\n");
+  // \sloppy: the hash and the command are long unbreakable words.
+  absl::StrAppend(&out, w.latex ? "\n{\\sloppy\\noindent " : "\n", w.Bold("Reproduce:"), " ",
+                  absl::StrJoin(repro, "; "), w.latex ? ".\\par}\n" : ".\n");
   return out;
 }
 
