@@ -7,10 +7,8 @@
 #include "google/protobuf/descriptor.h"
 
 namespace onnx_flops {
-namespace {
 
-// Length of the well-formed sequence at s[i], or 0.
-size_t SequenceLength(absl::string_view s, size_t i) {
+size_t Utf8SequenceLength(absl::string_view s, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
   const uint8_t b0 = byte(i);
   if (b0 < 0x80) return 1;
@@ -34,11 +32,9 @@ size_t SequenceLength(absl::string_view s, size_t i) {
   return n;
 }
 
-}  // namespace
-
 bool IsValidUtf8(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    const size_t n = SequenceLength(s, i);
+    const size_t n = Utf8SequenceLength(s, i);
     if (n == 0) return false;
     i += n;
   }
@@ -49,7 +45,7 @@ std::string ValidUtf8(absl::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
-    const size_t n = SequenceLength(s, i);
+    const size_t n = Utf8SequenceLength(s, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;

@@ -12,6 +12,10 @@
 
 namespace onnx_flops {
 
+// Bytes of the well-formed UTF-8 sequence starting at s[i], 0 when the
+// bytes there do not start one.
+size_t Utf8SequenceLength(absl::string_view s, size_t i);
+
 // Whether `s` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates
 // or code points past U+10FFFF).
 bool IsValidUtf8(absl::string_view s);

@@ -18,13 +18,9 @@
 
 namespace {
 
-// Loads afresh for each analysis: a LoadedModel is consumed by AnalyzeLoaded.
+// Loads afresh for each analysis (AnalyzeBytes: the Python module's path).
 void AnalyzeAndRender(absl::string_view bytes, const onnx_flops::AnalyzeOptions& options) {
-  absl::StatusOr<onnx_flops::LoadedModel> loaded =
-      onnx_flops::LoadModelFromBytes(bytes, "fuzz.onnx", options.load);
-  if (!loaded.ok()) return;
-  absl::StatusOr<onnx_flops::Report> report =
-      onnx_flops::AnalyzeLoaded(*std::move(loaded), options);
+  absl::StatusOr<onnx_flops::Report> report = onnx_flops::AnalyzeBytes(bytes, "fuzz.onnx", options);
   if (!report.ok()) return;
   (void)onnx_flops::RenderJson(*report);
   (void)onnx_flops::RenderJson(*report, /*pretty=*/false);
@@ -33,6 +29,9 @@ void AnalyzeAndRender(absl::string_view bytes, const onnx_flops::AnalyzeOptions&
   (void)onnx_flops::RenderText(*report, text);
   (void)onnx_flops::RenderMarkdown(*report);
   (void)onnx_flops::RenderCsv(*report, /*per_node=*/true);
+  (void)onnx_flops::RenderHtml(*report);
+  (void)onnx_flops::RenderStatement(*report, onnx_flops::StatementStyle::kMarkdown);
+  (void)onnx_flops::RenderStatement(*report, onnx_flops::StatementStyle::kLatex);
 }
 
 }  // namespace
@@ -50,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   onnx_flops::AnalyzeOptions ratio;
   ratio.per_node = true;
+  ratio.sha256 = true;
   ratio.training.examples = 1000;
   ratio.training.epochs = 2;
   AnalyzeAndRender(bytes, ratio);

@@ -55,15 +55,8 @@ absl::StatusOr<std::string> Run(const std::vector<std::string>& argv,
   if (!args.ok()) return args.status();
   if (absl::Status s = CheckOneReport(*args); !s.ok()) return s;
   CheckOptions checks;
-  checks.gates = args->gates;
-  checks.max_increase = args->max_increase;
   Baseline baseline;
-  if (!args->baseline.empty()) {
-    absl::StatusOr<Baseline> read = ReadBaseline(args->baseline);
-    if (!read.ok()) return read.status();
-    baseline = *std::move(read);
-    checks.baseline = &baseline;
-  }
+  if (absl::Status s = ChecksFromArgs(*args, &baseline, &checks); !s.ok()) return s;
   const std::string& path = args->paths[0];
   absl::StatusOr<Report> report = bytes.has_value() ? AnalyzeBytes(*bytes, path, args->analyze)
                                                     : AnalyzeFile(path, args->analyze);

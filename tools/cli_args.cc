@@ -354,6 +354,17 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   return args;
 }
 
+absl::Status ChecksFromArgs(const CliArgs& args, Baseline* baseline, CheckOptions* checks) {
+  checks->gates = args.gates;
+  checks->max_increase = args.max_increase;
+  if (args.baseline.empty()) return absl::OkStatus();
+  absl::StatusOr<Baseline> read = ReadBaseline(args.baseline);
+  if (!read.ok()) return read.status();
+  *baseline = *std::move(read);
+  checks->baseline = baseline;
+  return absl::OkStatus();
+}
+
 std::string CommandLineOf(const std::vector<std::string>& argv) {
   std::string line = "onnx-flops";
   for (size_t i = 1; i < argv.size(); ++i) {

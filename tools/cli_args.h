@@ -9,7 +9,9 @@
 
 #include "absl/status/statusor.h"
 #include "analyzer/analyze.h"
+#include "analyzer/baseline.h"
 #include "analyzer/gates.h"
+#include "audit/checks.h"
 
 namespace onnx_flops {
 
@@ -40,6 +42,10 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv);
 absl::StatusOr<double> ParseCount(const std::string& text);
 // "1x3x224x224" -> {1, 3, 224, 224}
 absl::StatusOr<Dims> ParseDims(const std::string& text);
+
+// The gates and the baseline the flags ask for, as ApplyChecks takes them.
+// `baseline` receives the file --baseline names and must outlive `checks`.
+absl::Status ChecksFromArgs(const CliArgs& args, Baseline* baseline, CheckOptions* checks);
 
 // The invocation as a shell takes it back (report.command_line): arguments
 // with anything but [A-Za-z0-9_./=:,+%@-] single-quoted, argv[0] replaced

@@ -154,15 +154,8 @@ int Run(const std::vector<std::string>& argv) {
     if (absl::Status s = ReadPathList(args->files_from, &args->paths); !s.ok()) return Fail(s);
   }
   CheckOptions checks;
-  checks.gates = args->gates;
-  checks.max_increase = args->max_increase;
   Baseline baseline;
-  if (!args->baseline.empty()) {
-    absl::StatusOr<Baseline> read = ReadBaseline(args->baseline);
-    if (!read.ok()) return Fail(read.status());
-    baseline = *std::move(read);
-    checks.baseline = &baseline;
-  }
+  if (absl::Status s = ChecksFromArgs(*args, &baseline, &checks); !s.ok()) return Fail(s);
   if (IsBatch(*args)) {
     baseline.single_report_fallback = false;
     return RunBatchMode(*args, checks);
