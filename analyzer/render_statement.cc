@@ -208,7 +208,7 @@ std::string MethodTwoSentence(const Writer& w, const Training& t) {
   if (t.implied_utilization() > 0) {
     absl::StrAppend(&s, " Method 1's count over that hardware time implies a utilization of ",
                     w.Percent(t.implied_utilization()), " (method 1 / method 2 = ",
-                    absl::StrFormat("%.3g", t.method1_over_method2()), ")",
+                    w.Sci(t.method1_over_method2()), ")",
                     t.implied_utilization() > 1
                         ? ": above 100%, so the hardware figures or the data figures are off"
                         : "",
@@ -321,7 +321,7 @@ std::string RenderStatement(const Report& r, StatementStyle style) {
   if (method1) {
     std::string lead = absl::StrCat(
         "We estimate the training compute of ", w.Code(m.path()), " at ",
-        w.Bold(absl::StrCat(w.Sci(t.flops()), " FLOP")), " (", absl::StrFormat("%.3g", t.pf_days()),
+        w.Bold(absl::StrCat(w.Sci(t.flops()), " FLOP")), " (", w.Sci(t.pf_days()),
         " petaFLOP/s-days)");
     if (t.has_range()) {
       absl::StrAppend(&lead, ", with a plausible range of ", w.Sci(t.range().low()), " to ",
