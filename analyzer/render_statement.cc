@@ -159,7 +159,7 @@ std::string MethodOneSentence(const Writer& w, const Report& r) {
                                    w.Sci(p.forward_flops_per_example()), " FLOP per example",
                                    x, "(1 + ", absl::StrFormat("%.3g", p.backward_ratio()), ")", x,
                                    Grouped(p.examples()), " examples", x, Grouped(p.epochs()),
-                                   " epochs)"));
+                                   p.epochs() == 1 ? " epoch)" : " epochs)"));
     }
     return absl::StrCat("It sums ", t.phases_size(), " phases: ", absl::StrJoin(parts, "; "), ".");
   }
