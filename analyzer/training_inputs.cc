@@ -79,11 +79,16 @@ void AddPhaseInputs(const PhaseSources& s, bool method1, Training* t) {
 
 void AddGraphInputs(const Report& report, Training* t) {
   const Forward& f = report.forward();
+  std::string how =
+      absl::StrCat("forward FLOPs of one pass (", Grouped(f.flops()), ") / batch of ", f.batch_size());
+  if (!f.batch_dim().name().empty()) {
+    absl::StrAppend(&how, " (dim '", f.batch_dim().name(), "': ", f.batch_dim().reason(), ")");
+  }
+  if (f.steps_per_example() > 1) {
+    absl::StrAppend(&how, " x ", InputValue(f.steps_per_example()), " steps per example");
+  }
   Add(t, "", "forward_flops_per_example", InputValue(f.flops_per_example()), "graph", false,
-      absl::StrCat("forward FLOPs of one pass (", Grouped(f.flops()), ") / batch of ",
-                   f.batch_size(),
-                   f.batch_dim().name().empty() ? "" : absl::StrCat(" (dim '", f.batch_dim().name(), "': ", f.batch_dim().reason(), ")"),
-                   f.steps_per_example() > 1 ? absl::StrCat(" x ", InputValue(f.steps_per_example()), " steps per example") : ""));
+      std::move(how));
   if (t->sequence_length() > 0) {
     Add(t, "", "sequence_length", InputValue(static_cast<double>(t->sequence_length())), "graph",
         false,
