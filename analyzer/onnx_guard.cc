@@ -4,6 +4,7 @@
 #include <limits>
 #include <mutex>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "onnx/defs/schema.h"
 
@@ -73,6 +74,68 @@ int DropInGraph(onnx::GraphProto* g) {
   return dropped;
 }
 
+// Elements the tensor's payload holds, as ONNX's ParseData would read them.
+double StoredElements(const onnx::TensorProto& t) {
+  if (!t.raw_data().empty()) {
+    return static_cast<double>(t.raw_data().size() / ElementBytes(t.data_type()));
+  }
+  switch (t.data_type()) {
+    case onnx::TensorProto::FLOAT:
+      return t.float_data_size();
+    case onnx::TensorProto::COMPLEX64:
+      return t.float_data_size() / 2;
+    case onnx::TensorProto::DOUBLE:
+      return t.double_data_size();
+    case onnx::TensorProto::COMPLEX128:
+      return t.double_data_size() / 2;
+    case onnx::TensorProto::INT64:
+      return t.int64_data_size();
+    case onnx::TensorProto::UINT32:
+    case onnx::TensorProto::UINT64:
+      return t.uint64_data_size();
+    case onnx::TensorProto::STRING:
+      return t.string_data_size();
+    default:
+      return t.int32_data_size();
+  }
+}
+
+// A tensor whose payload does not hold the elements its dims declare: ONNX's
+// shape functions that read input values (Range, Reshape, Slice...) index
+// into it unchecked, and one with no payload at all is read through a null
+// pointer. A payload the loader skipped (over kStrippedAbove bytes) is not
+// one of these: its tensor is a weight, not a value a shape function reads.
+constexpr double kStrippedAbove = 512;
+bool PayloadDisagreesWithDims(const onnx::TensorProto& t) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) return false;
+  double expected = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0) return true;
+    expected *= static_cast<double>(d);
+  }
+  const double stored = StoredElements(t);
+  if (stored == expected) return false;
+  const bool stripped =
+      stored == 0 && expected * static_cast<double>(ElementBytes(t.data_type())) > kStrippedAbove;
+  return !stripped;
+}
+
+bool IsDefaultDomain(const std::string& d) { return d.empty() || d == "ai.onnx"; }
+
+// The default-domain ops whose ONNX 1.12 shape functions read input values
+// (shapes, axes, sizes, counts) and would index a short payload unchecked.
+// Others see only the tensor's type and dims, which stay right: a weight
+// with no payload (dims kept, data stripped) is harmless to a MatMul.
+bool ReadsInputValues(const onnx::NodeProto& n) {
+  static const absl::flat_hash_set<std::string>* const kOps = new absl::flat_hash_set<std::string>{
+      "Range", "Reshape", "Expand", "Tile", "ConstantOfShape", "Slice", "Squeeze", "Unsqueeze",
+      "Pad", "TopK", "Split", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+      "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "Resize",
+      "Upsample", "OneHot", "CenterCropPad", "Col2Im", "DFT", "STFT", "BlackmanWindow",
+      "HannWindow", "HammingWindow", "MelWeightMatrix"};
+  return IsDefaultDomain(n.domain()) && kOps->contains(n.op_type());
+}
+
 const onnx::AttributeProto* Attr(const onnx::NodeProto& n, absl::string_view name) {
   for (const auto& a : n.attribute()) {
     if (a.name() == name) return &a;
@@ -80,7 +143,6 @@ const onnx::AttributeProto* Attr(const onnx::NodeProto& n, absl::string_view nam
   return nullptr;
 }
 
-bool IsDefaultDomain(const std::string& d) { return d.empty() || d == "ai.onnx"; }
 
 }  // namespace
 
@@ -141,19 +203,35 @@ OnnxInferenceGuard::OnnxInferenceGuard(onnx::ModelProto* model) {
   for (const auto& imp : model->opset_import()) {
     opsets_[IsDefaultDomain(imp.domain()) ? "" : imp.domain()] = imp.version();
   }
-  if (model->has_graph()) HideIn(model->mutable_graph());
+  if (model->has_graph()) HideIn(model->mutable_graph(), {});
 }
 
-void OnnxInferenceGuard::HideIn(onnx::GraphProto* graph) {
+void OnnxInferenceGuard::HideIn(onnx::GraphProto* graph,
+                                absl::flat_hash_set<std::string> bad_values) {
+  // Values (of this graph or an enclosing one) whose payload ONNX would
+  // misread: their consumers are hidden; ours gives those shapes.
+  for (const auto& t : graph->initializer()) {
+    if (PayloadDisagreesWithDims(t)) bad_values.insert(t.name());
+  }
+  for (const auto& n : graph->node()) {
+    if (n.op_type() != "Constant" || n.output_size() != 1) continue;
+    for (const auto& a : n.attribute()) {
+      if (a.has_t() && PayloadDisagreesWithDims(a.t())) bad_values.insert(n.output(0));
+    }
+  }
   for (auto& n : *graph->mutable_node()) {
     auto opset = opsets_.find(IsDefaultDomain(n.domain()) ? "" : n.domain());
-    if (UnsafeForOnnxInference(n, opset == opsets_.end() ? 0 : opset->second)) {
+    bool reads_bad_value = false;
+    if (ReadsInputValues(n)) {
+      for (const auto& in : n.input()) reads_bad_value = reads_bad_value || bad_values.contains(in);
+    }
+    if (reads_bad_value || UnsafeForOnnxInference(n, opset == opsets_.end() ? 0 : opset->second)) {
       hidden_.emplace_back(&n, n.op_type());
       n.set_op_type(kUnsafeOpType);
     }
     for (auto& a : *n.mutable_attribute()) {
-      if (a.has_g()) HideIn(a.mutable_g());
-      for (auto& g : *a.mutable_graphs()) HideIn(&g);
+      if (a.has_g()) HideIn(a.mutable_g(), bad_values);
+      for (auto& g : *a.mutable_graphs()) HideIn(&g, bad_values);
     }
   }
 }

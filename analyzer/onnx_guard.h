@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
 
@@ -41,7 +42,10 @@ bool UnsafeForOnnxInference(const onnx::NodeProto& node, int64_t opset);
 
 // While alive, the unsafe nodes of every graph (subgraphs included) carry an
 // op type ONNX has no schema for, so its inference skips them; the destructor
-// restores them. Our own propagators give their shapes in the main graph.
+// restores them. Unsafe: UnsafeForOnnxInference, or an op whose shape
+// function reads input values (Range, Reshape, Slice...) fed a tensor
+// (initializer, Constant) whose payload holds fewer or more elements than its
+// dims say. Our own propagators give their shapes in the main graph.
 class OnnxInferenceGuard {
  public:
   explicit OnnxInferenceGuard(onnx::ModelProto* model);
@@ -52,7 +56,7 @@ class OnnxInferenceGuard {
   int hidden() const { return static_cast<int>(hidden_.size()); }
 
  private:
-  void HideIn(onnx::GraphProto* graph);
+  void HideIn(onnx::GraphProto* graph, absl::flat_hash_set<std::string> bad_values);
 
   absl::flat_hash_map<std::string, int64_t> opsets_;  // canonical domain -> version
   // Pointers into the model's RepeatedPtrFields: stable while no node is

@@ -1048,6 +1048,41 @@ def make_payload():
     # the propagator's small-tensor limit.
     add("payload_reshape_shape_2000_values", reshape_with(shape([2000], int64_data=[1] * 2000)))
 
+    # Small tensors with dims and no payload (a stripped weight declares
+    # more than a few bytes) in every input ONNX 1.12's shape functions read
+    # as values: they index the empty data unchecked. The fuzzer found Range's.
+    def no_payload(name, dims, elem=I64):
+        t = TensorProto()
+        t.name = name
+        t.data_type = elem
+        t.dims.extend(dims)
+        return t
+
+    x = [vi("x", [2, 8])]
+    value_readers = {
+        "range_start": ([node("Range", ["a", "b", "c"], ["y"])], [],
+                        [no_payload("a", []), ints("b", [8], dims=[]), ints("c", [1], dims=[])]),
+        "range_all": ([node("Range", ["a", "b", "c"], ["y"])], [],
+                      [no_payload("a", []), no_payload("b", []), no_payload("c", [])]),
+        "reshape": ([node("Reshape", ["x", "s"], ["y"])], x, [no_payload("s", [2])]),
+        "expand": ([node("Expand", ["x", "s"], ["y"])], x, [no_payload("s", [2])]),
+        "tile": ([node("Tile", ["x", "s"], ["y"])], x, [no_payload("s", [2])]),
+        "constant_of_shape": ([node("ConstantOfShape", ["s"], ["y"])], [], [no_payload("s", [2])]),
+        "slice": ([node("Slice", ["x", "s", "e"], ["y"])], x,
+                  [no_payload("s", [1]), no_payload("e", [1])]),
+        "unsqueeze": ([node("Unsqueeze", ["x", "s"], ["y"])], x, [no_payload("s", [1])]),
+        "squeeze": ([node("Squeeze", ["x", "s"], ["y"])], x, [no_payload("s", [1])]),
+        "pad": ([node("Pad", ["x", "s"], ["y"])], x, [no_payload("s", [4])]),
+        "topk": ([node("TopK", ["x", "s"], ["y", "i"])], x, [no_payload("s", [1])]),
+        "split": ([node("Split", ["x", "s"], ["y", "z"], axis=1)], x, [no_payload("s", [2])]),
+        "reduce_sum": ([node("ReduceSum", ["x", "s"], ["y"])], x, [no_payload("s", [1])]),
+        "resize_scales": ([node("Resize", ["x", "", "s"], ["y"])], x, [no_payload("s", [2], F)]),
+        "constant_value": ([node("Constant", [], ["s"], value=no_payload("v", [2])),
+                            node("Reshape", ["x", "s"], ["y"])], x, []),
+    }
+    for label, (nodes, inputs, inits) in value_readers.items():
+        add(f"payload_no_payload_{label}", model(nodes, inputs, [vi("y", None)], inits=inits))
+
 
 # ---------------------------------------------------------------- names_
 def make_names():

@@ -32,7 +32,9 @@ ARTIFACTS=$WORK/artifacts
 mkdir -p "$CORPUS" "$SEEDS" "$ARTIFACTS"
 # Seeds are refreshed every run (testdata may have grown); each file is named by
 # its path so two models called model.onnx do not collide.
-find "$SRC/testdata" -name '*.onnx' -type f | while read -r f; do
+# Sorted, so that a run with a fixed -seed reads the seeds in the same order
+# on every machine.
+find "$SRC/testdata" -name '*.onnx' -type f | LC_ALL=C sort | while read -r f; do
   rel=${f#"$SRC/testdata/"}
   cp "$f" "$SEEDS/$(printf '%s' "$rel" | tr '/' '_')"
 done
