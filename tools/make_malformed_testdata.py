@@ -1052,11 +1052,7 @@ def make_payload():
     # more than a few bytes) in every input ONNX 1.12's shape functions read
     # as values: they index the empty data unchecked. The fuzzer found Range's.
     def no_payload(name, dims, elem=I64):
-        t = TensorProto()
-        t.name = name
-        t.data_type = elem
-        t.dims.extend(dims)
-        return t
+        return empty_tensor(name, dims, elem)
 
     x = [vi("x", [2, 8])]
     value_readers = {
