@@ -75,7 +75,7 @@ int DropInGraph(onnx::GraphProto* g) {
 }
 
 // Elements the tensor's payload holds, as ONNX's ParseData would read them.
-double StoredElements(const onnx::TensorProto& t) {
+double PayloadElements(const onnx::TensorProto& t) {
   if (!t.raw_data().empty()) {
     return static_cast<double>(t.raw_data().size() / ElementBytes(t.data_type()));
   }
@@ -113,7 +113,7 @@ bool PayloadDisagreesWithDims(const onnx::TensorProto& t) {
     if (d < 0) return true;
     expected *= static_cast<double>(d);
   }
-  const double stored = StoredElements(t);
+  const double stored = PayloadElements(t);
   if (stored == expected) return false;
   const bool stripped =
       stored == 0 && expected * static_cast<double>(ElementBytes(t.data_type())) > kStrippedAbove;
@@ -142,7 +142,6 @@ const onnx::AttributeProto* Attr(const onnx::NodeProto& n, absl::string_view nam
   }
   return nullptr;
 }
-
 
 }  // namespace
 

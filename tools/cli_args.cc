@@ -187,8 +187,10 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
       if (!(x > 0)) return Usage(absl::StrCat(name, " must be positive, got ", v));
       HardwareOptions& hw = args.analyze.hardware;
       if (name == "--chips") hw.chips = x;
-      if (name == "--hours") hw.seconds = x * 3600;
-      if (name == "--hours") hw.seconds_in_days = false;
+      if (name == "--hours") {
+        hw.seconds = x * 3600;
+        hw.seconds_in_days = false;
+      }
       if (name == "--days") {
         hw.seconds = x * 86400;
         hw.seconds_in_days = true;
