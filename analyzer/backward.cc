@@ -466,6 +466,9 @@ void Model::ControlFlow(const onnx::NodeProto& n, const NodeInfo& ni, int depth,
       }();
       states = static_cast<size_t>(std::max<int64_t>(0, static_cast<int64_t>(inputs) - scans));
     }
+    // A malformed num_scan_inputs (negative, say) must not name more states
+    // than the body has inputs.
+    states = std::min(states, inputs - std::min(inputs, first_state));
     const size_t out_shift = loop ? 1 : 0;  // Loop's body output 0 is the condition
     for (size_t k = first_state; k < inputs; ++k) formal[k] = at(ni.in, k + offset);
     std::vector<char> bo;

@@ -179,8 +179,20 @@ TEST(Malformed, EveryFileGivesAReportOrAOneLineError) {
 
 TEST(Malformed, FuzzerRegressionInputs) {
   const std::vector<std::string> files = OnnxFiles(kTestdata + "/fuzz");
+  // Every past find is kept there; fewer means the directory went missing.
+  ASSERT_GE(files.size(), 4u);
   int loaded = 0, analyzed = 0;
   Sweep(files, &loaded, &analyzed);
+  // Each one is a model with one bad value, not a broken file: it loads.
+  EXPECT_EQ(loaded, static_cast<int>(files.size()));
+}
+
+TEST(Malformed, ScanWithNegativeNumScanInputsHasNoMoreStatesThanInputs) {
+  // num_scan_inputs = -1 once made the per-op backward model index past the
+  // body's inputs (a null reference under UBSan, a segfault in release).
+  const Outcome o = RunOne(kTestdata + "/fuzz/scan_num_scan_inputs_negative.onnx", PerOpTraining());
+  ASSERT_TRUE(o.analyzed);
+  EXPECT_EQ(o.report.training().backward_model(), "per-op");
 }
 
 Report MustAnalyze(const std::string& name) {

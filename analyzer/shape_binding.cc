@@ -1,12 +1,7 @@
 #include "analyzer/shape_binding.h"
 
-#include <exception>
-
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "analyzer/onnx_guard.h"
-#include "onnx/defs/schema.h"
-#include "onnx/shape_inference/implementation.h"
 
 namespace onnx_flops {
 namespace {
@@ -122,6 +117,13 @@ absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
     }
     for (int i = 0; i < shape->dim_size(); ++i) {
       auto& d = *shape->mutable_dim(i);
+      if (d.has_dim_value() && d.dim_value() == -1) {
+        // Some exporters write -1 for "any size" (onnxruntime loads such
+        // models): an unknown dim, bound like an unnamed symbolic one.
+        result.warnings.push_back(absl::StrCat("input '", input.name(), "' declares dim -1 at axis ",
+                                               i, ": read as an unknown dim"));
+        d.clear_dim_value();
+      }
       if (d.has_dim_value()) {
         if (d.dim_value() < 0 || d.dim_value() > kMaxDim) {
           return absl::InvalidArgumentError(absl::StrCat(
@@ -188,24 +190,6 @@ absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
   for (auto& vi : *graph.mutable_value_info()) Substitute(vi, result.bound);
   for (auto& vi : *graph.mutable_output()) Substitute(vi, result.bound);
   return result;
-}
-
-void RunShapeInference(onnx::ModelProto& model, ShapeDataMap* shape_data,
-                       std::vector<std::string>* warnings) {
-  onnx::ShapeInferenceOptions options(/*check_type_val=*/false, /*strict_mode_val=*/0,
-                                      /*data_prop_val=*/true);
-  // Nodes whose ONNX inference would crash or hang are hidden from it.
-  OnnxInferenceGuard guard(&model);
-  try {
-    onnx::shape_inference::InferShapes(model, OnnxSchemas(), options,
-                                       shape_data);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    for (char& c : what) {
-      if (c == '\n') c = ' ';
-    }
-    warnings->push_back(absl::StrCat("ONNX shape inference stopped early: ", what));
-  }
 }
 
 }  // namespace onnx_flops

@@ -1,5 +1,5 @@
 // Gives every value a shape: binds symbolic input dims from the user's
-// --dim/--input, then runs ONNX's C++ shape inference with data propagation.
+// --dim/--input (ONNX's own inference runs isolated: analyzer/onnx_isolation.h).
 #ifndef ONNX_FLOPS_ANALYZER_SHAPE_BINDING_H_
 #define ONNX_FLOPS_ANALYZER_SHAPE_BINDING_H_
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "analyzer/onnx_isolation.h"
 #include "onnx/onnx_pb.h"
 #include "proto/report.pb.h"
 #include "rules/rule.h"
@@ -37,14 +38,6 @@ struct BindResult {
 // model itself.
 absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
                                            const DimBindings& bindings);
-
-// Values that data propagation computed (shape tensors), by value name.
-using ShapeDataMap = std::unordered_map<std::string, onnx::TensorShapeProto>;
-
-// ONNX shape inference with data propagation, node errors tolerated. Adds a
-// warning if inference stopped early.
-void RunShapeInference(onnx::ModelProto& model, ShapeDataMap* shape_data,
-                       std::vector<std::string>* warnings);
 
 }  // namespace onnx_flops
 

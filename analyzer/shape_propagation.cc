@@ -245,9 +245,9 @@ ValueTable Offer(const onnx::GraphProto& graph, const ValueTable& values) {
 
 // ONNX inference with `offer` as initializers and stale-schema nodes hidden;
 // the graph is restored afterwards (apart from value_info).
-void RunOnnxRound(onnx::ModelProto& model, const ValueTable& offer,
+bool RunOnnxRound(onnx::ModelProto& model, const ValueTable& offer,
                   const absl::flat_hash_set<int>& hidden, ShapeDataMap* shape_data,
-                  std::vector<std::string>* warnings) {
+                  std::vector<std::string>* warnings, std::string* failure) {
   onnx::GraphProto& graph = *model.mutable_graph();
   std::vector<std::string> hidden_ops;
   for (int i : hidden) {
@@ -260,11 +260,12 @@ void RunOnnxRound(onnx::ModelProto& model, const ValueTable& offer,
     if (ToTensor(name, t, &tensor)) *graph.add_initializer() = std::move(tensor);
   }
   shape_data->clear();
-  RunShapeInference(model, shape_data, warnings);
+  const bool ran = RunShapeInference(model, shape_data, warnings, failure);
   graph.mutable_initializer()->DeleteSubrange(initializers,
                                               graph.initializer_size() - initializers);
   size_t k = 0;
   for (int i : hidden) graph.mutable_node(i)->set_op_type(hidden_ops[k++]);
+  return ran;
 }
 
 // Writes the integral values we found into `shape_data`, where
@@ -369,8 +370,12 @@ ValueTable InferAllShapes(onnx::ModelProto& model, std::vector<std::string>* war
   }
   for (int round = 0; round < std::max(options.max_rounds, 1); ++round) {
     onnx_warnings.clear();
-    RunOnnxRound(model, offer, hidden, &shape_data, &onnx_warnings);
-    ++stats->onnx_rounds;
+    // A helper that crashed on this model would crash again: one try, then
+    // our own propagation alone, and the warning says so whatever it finds.
+    std::string failure;
+    const bool ran = RunOnnxRound(model, offer, hidden, &shape_data, &onnx_warnings, &failure);
+    if (ran) ++stats->onnx_rounds;
+    if (!ran) warnings->push_back(failure);
     values = BuildValueTable(graph, shape_data);
     for (const auto& [name, t] : found) {
       auto [it, inserted] = values.try_emplace(name, t);
@@ -380,7 +385,7 @@ ValueTable InferAllShapes(onnx::ModelProto& model, std::vector<std::string>* war
     const PassResult pass = RunPass(graph, nodes, versions, hidden, &index, values, found);
     stats->shapes_found += pass.shapes;
     stats->values_found += pass.values;
-    if (UnknownOutputs(graph, values) == 0) break;
+    if (!ran || UnknownOutputs(graph, values) == 0) break;
     // Another round helps only if ONNX gets to see something new: shapes
     // we found, or values it knew only as shape data (or not at all).
     ValueTable next = Offer(graph, values);

@@ -1,5 +1,6 @@
 #include "audit/batch_rows.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -116,24 +117,28 @@ absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& r)
 }
 
 std::string BatchErrorRow(const std::string& format, const std::string& path,
-                          const std::string& error) {
+                          const std::string& error, const std::string& status) {
   const std::string message = OneLine(error);
   if (format == "jsonl") {
     ErrorRow row;
     row.mutable_model()->set_path(path);
     row.set_error(message);
+    row.set_status(status);
     std::string json;
     if (!google::protobuf::util::MessageToJsonString(row, &json).ok()) json = "{}";
     return json + "\n";
   }
   if (format == "csv") {
-    return absl::StrCat(CsvField(path), ",error,", CsvField(message), ",,,,,,,,,,,\n");
+    return absl::StrCat(CsvField(path), ",", CsvField(status), ",", CsvField(message),
+                        ",,,,,,,,,,,\n");
   }
   if (format == "markdown") {
-    return absl::StrCat("| `", MdCell(path), "` | **error**: ", MdCell(message),
+    return absl::StrCat("| `", MdCell(path), "` | **", MdCell(status), "**: ", MdCell(message),
                         " | | | | | | | |\n");
   }
-  return absl::StrCat("ERROR   ", path, ": ", message, "\n");
+  std::string word = status == "out of memory" ? "OOM" : absl::AsciiStrToUpper(status);
+  if (word.size() < 8) word.append(8 - word.size(), ' ');
+  return absl::StrCat(word, path, ": ", message, "\n");
 }
 
 }  // namespace onnx_flops

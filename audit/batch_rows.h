@@ -19,9 +19,11 @@ std::vector<std::string> FailedChecks(const Report& report);
 std::string BatchHeader(const std::string& format);
 // One row; jsonl is the full single-model JSON report on one line.
 absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& report);
-// A file that could not be analyzed: {"model":{"path":...},"error":...} in jsonl.
+// A file that could not be analyzed: {"model":{"path":...},"error":...,"status":...}
+// in jsonl. `status` is "error", or what stopped its worker: "crashed",
+// "timeout", "out of memory".
 std::string BatchErrorRow(const std::string& format, const std::string& path,
-                          const std::string& error);
+                          const std::string& error, const std::string& status = "error");
 
 }  // namespace onnx_flops
 

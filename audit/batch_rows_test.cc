@@ -73,7 +73,10 @@ TEST(BatchRows, JsonlRowIsTheReportOnOneLine) {
   EXPECT_EQ(row.rfind("{\"model\":{\"path\":\"zoo/a,b.onnx\",", 0), 0u) << row;
   EXPECT_EQ(row.find('\n'), row.size() - 1);
   EXPECT_EQ(BatchErrorRow("jsonl", "zoo/\"q\".onnx", "bad"),
-            "{\"model\":{\"path\":\"zoo/\\\"q\\\".onnx\"},\"error\":\"bad\"}\n");
+            "{\"model\":{\"path\":\"zoo/\\\"q\\\".onnx\"},\"error\":\"bad\",\"status\":\"error\"}\n");
+  EXPECT_EQ(BatchErrorRow("jsonl", "m.onnx", "analysis crashed (SIGSEGV)", "crashed"),
+            "{\"model\":{\"path\":\"m.onnx\"},\"error\":\"analysis crashed (SIGSEGV)\","
+            "\"status\":\"crashed\"}\n");
   EXPECT_EQ(BatchHeader("jsonl"), "");
 }
 
@@ -86,6 +89,12 @@ TEST(BatchRows, MarkdownAndText) {
   EXPECT_EQ(text.rfind("ok ", 0), 0u) << text;
   EXPECT_NE(text.find("407 K"), std::string::npos) << text;
   EXPECT_EQ(BatchErrorRow("text", "m.onnx", "empty"), "ERROR   m.onnx: empty\n");
+  EXPECT_EQ(BatchErrorRow("text", "m.onnx", "x", "timeout"), "TIMEOUT m.onnx: x\n");
+  EXPECT_EQ(BatchErrorRow("text", "m.onnx", "x", "out of memory"), "OOM     m.onnx: x\n");
+  EXPECT_EQ(BatchErrorRow("markdown", "m.onnx", "x", "crashed"),
+            "| `m.onnx` | **crashed**: x | | | | | | | |\n");
+  EXPECT_EQ(BatchErrorRow("csv", "m.onnx", "x", "out of memory"),
+            "m.onnx,out of memory,x,,,,,,,,,,,\n");
 }
 
 TEST(BatchSummary, KeepsTheFiveMostExpensiveInArrivalOrderAmongEquals) {

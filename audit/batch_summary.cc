@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "analyzer/render.h"
 
 namespace onnx_flops {
@@ -20,9 +21,18 @@ void BatchSummary::AddModel(const std::string& path, double flops_per_example, b
   if (top.size() > kTop) top.pop_back();
 }
 
+std::string BatchSummary::StoppedText() const {
+  std::vector<std::string> parts;
+  if (crashed > 0) parts.push_back(absl::StrCat(crashed, " crashed"));
+  if (timed_out > 0) parts.push_back(absl::StrCat(timed_out, " timed out"));
+  if (out_of_memory > 0) parts.push_back(absl::StrCat(out_of_memory, " out of memory"));
+  return parts.empty() ? "" : absl::StrCat(" (", absl::StrJoin(parts, ", "), ")");
+}
+
 std::string BatchSummary::Render(double seconds, int jobs) const {
   std::string out = absl::StrCat(
-      "onnx-flops: ", models, " models, ", errors, " failed to load", ", ", checks_failed,
+      "onnx-flops: ", models, " models, ", errors, " failed to load", StoppedText(), ", ",
+      checks_failed,
       " failed a gate or the baseline",
       not_in_baseline > 0 ? absl::StrCat(", ", not_in_baseline, " not in the baseline") : "",
       absl::StrFormat("; %.2f s with %d job%s (%.1f models/s)\n", seconds, jobs,

@@ -23,14 +23,23 @@ struct BatchSummary {
   size_t gone_count = 0;
   std::vector<std::pair<double, std::string>> top;  // forward FLOPs per example, path
 
-  void AddError() {
+  // Of the errors: models whose worker died or was stopped.
+  size_t crashed = 0, timed_out = 0, out_of_memory = 0;
+
+  // `status` as in BatchErrorRow: "error", "crashed", "timeout", "out of memory".
+  void AddError(const std::string& status = "error") {
     ++models;
     ++errors;
+    if (status == "crashed") ++crashed;
+    if (status == "timeout") ++timed_out;
+    if (status == "out of memory") ++out_of_memory;
   }
   void AddModel(const std::string& path, double flops_per_example, bool failed_checks);
 
   // Several lines, each ending in '\n'.
   std::string Render(double seconds, int jobs) const;
+  // " (1 crashed, 2 timed out)", or "" when no worker was stopped.
+  std::string StoppedText() const;
 };
 
 // "[=========>          ] 123/500  2 errors  45.1 models/s": one line for a

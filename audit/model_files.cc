@@ -44,6 +44,7 @@ void Walk(const std::string& root, FindResult* result) {
   std::error_code ec;
   const fs::path base(root);
   fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec);
+  size_t found = 0;
   if (ec) {
     result->warnings.push_back(absl::StrCat(root, ": cannot read the directory: ", ec.message()));
     return;
@@ -58,6 +59,12 @@ void Walk(const std::string& root, FindResult* result) {
     if (!IsOnnxName(entry.path()) || !entry.is_regular_file(file_ec)) continue;
     const std::string rel = entry.path().lexically_relative(base).generic_string();
     Add((base / rel).generic_string(), rel, &result->files);
+    ++found;
+  }
+  if (found == 0) {
+    // A CI job pointed at the wrong directory must not pass on zero rows.
+    Add(root, fs::path(root).lexically_normal().generic_string(), &result->files);
+    result->files.back().missing = absl::StrCat(root, ": no *.onnx files under ", root);
   }
 }
 

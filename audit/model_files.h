@@ -18,7 +18,9 @@ struct ModelFile {
   // The JSON-escaped path followed by '"': sorting by it is sorting the JSON
   // Lines rows by their bytes, as each begins {"model":{"path":"<escaped>".
   std::string order_key;
-  std::string missing;    // non-empty: a path given that does not exist (an error row)
+  // Non-empty: a path given that does not exist, or a directory that holds
+  // no *.onnx file (an error row).
+  std::string missing;
 };
 
 struct FindResult {

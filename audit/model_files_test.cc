@@ -78,6 +78,19 @@ TEST_F(ZooDir, MissingPathIsAnErrorRowNotAFailureOfTheRun) {
   EXPECT_TRUE(r.files[1].missing.empty());
 }
 
+TEST_F(ZooDir, DirectoryWithoutModelsIsAnErrorRow) {
+  Touch("models/notes.txt");
+  Touch("other/m.onnx");
+  const std::string empty = (root_ / "models").string();
+  const std::string other = (root_ / "other").string();
+  FindResult r = FindModelFiles({empty, other});
+  ASSERT_EQ(r.files.size(), 2u);
+  EXPECT_EQ(r.files[0].path, empty);
+  EXPECT_EQ(r.files[0].missing, empty + ": no *.onnx files under " + empty);
+  EXPECT_EQ(r.files[1].path, other + "/m.onnx");
+  EXPECT_TRUE(r.files[1].missing.empty());
+}
+
 TEST_F(ZooDir, DirectorySymlinksAreNotFollowed) {
   Touch("real/m.onnx");
   fs::create_directory_symlink(root_, root_ / "real" / "loop");

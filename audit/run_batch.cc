@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <exception>
+#include <memory>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "audit/batch_rows.h"
+#include "audit/batch_worker.h"
 #include "audit/ordered_pool.h"
 
 namespace onnx_flops {
@@ -15,37 +16,60 @@ namespace {
 
 // What a worker hands the writer: the rendered row and what the summary needs.
 struct Outcome {
-  std::string row;
-  bool error = false;
-  bool checks_failed = false;
-  bool compared = false;
-  double flops_per_example = 0;
+  BatchResponse response;
+  std::string status = "error";  // of an error row
 };
 
-Outcome Analyze(const ModelFile& file, const BatchOptions& options) {
+// A model whose worker died or was stopped: the row says how.
+Outcome Stopped(const ModelFile& file, const BatchOptions& options, const ChildResult& r) {
   Outcome o;
-  auto fail = [&](absl::string_view message) {
-    // The row names the file already; errors from the library begin with it.
+  std::string message;
+  switch (r.failure) {
+    case ChildFailure::kCrashed:
+      o.status = "crashed";
+      message = absl::StrCat("analysis crashed (", r.detail, ")");
+      break;
+    case ChildFailure::kTimedOut:
+      o.status = "timeout";
+      message = absl::StrCat("analysis did not finish in ", r.detail, " (--timeout)");
+      break;
+    case ChildFailure::kOutOfMemory:
+      o.status = "out of memory";
+      message = absl::StrCat("analysis needed more than ", r.detail, " of memory (--max-memory)");
+      break;
+    case ChildFailure::kUnavailable:
+    case ChildFailure::kNone:
+      message = absl::StrCat("no batch worker: ", r.detail);
+      break;
+  }
+  o.response.set_error(true);
+  o.response.set_row(BatchErrorRow(options.format, file.path, message, o.status));
+  return o;
+}
+
+Outcome Analyze(const ModelFile& file, const BatchOptions& options, ChildPool* workers) {
+  Outcome o;
+  if (!file.missing.empty()) {
+    // The row names the path already.
+    absl::string_view message = file.missing;
     absl::ConsumePrefix(&message, absl::StrCat(file.path, ": "));
-    o.error = true;
-    o.row = BatchErrorRow(options.format, file.path, std::string(message));
+    o.response.set_error(true);
+    o.response.set_row(BatchErrorRow(options.format, file.path, std::string(message)));
     return o;
-  };
-  if (!file.missing.empty()) return fail(file.missing);
-  try {
-    absl::StatusOr<Report> report = AnalyzeFile(file.path, options.analyze);
-    if (!report.ok()) return fail(report.status().message());
-    const CheckOutcome checks = ApplyChecks(options.checks, &*report);
-    absl::StatusOr<std::string> row = BatchRow(options.format, *report);
-    if (!row.ok()) return fail(row.status().message());
-    o.row = *std::move(row);
-    o.checks_failed = !checks.passed;
-    o.compared = checks.compared;
-    o.flops_per_example = report->forward().flops_per_example();
-  } catch (const std::exception& e) {
-    // The library reports errors as Status; this is a last line of defence so
-    // that one bad file cannot end a run over a thousand.
-    return fail(absl::StrCat(file.path, ": internal error: ", e.what()));
+  }
+  if (workers == nullptr) {
+    o.response = AnalyzeForBatch(file.path, options);
+    return o;
+  }
+  BatchRequest request;
+  request.set_path(file.path);
+  const ChildResult r = workers->Call(request.SerializeAsString());
+  if (r.failure != ChildFailure::kNone) return Stopped(file, options, r);
+  if (!o.response.ParseFromString(r.response)) {
+    ChildResult garbled;
+    garbled.failure = ChildFailure::kCrashed;
+    garbled.detail = "its answer could not be read";
+    return Stopped(file, options, garbled);
   }
   return o;
 }
@@ -102,21 +126,31 @@ BatchSummary RunBatch(const std::vector<std::string>& roots, const BatchOptions&
     err << "\r" << line << std::flush;
   };
   const int jobs = options.jobs < 1 ? 1 : options.jobs;
-  InitializeAnalyzer();  // before the threads: see analyze.h
+  std::unique_ptr<ChildPool> workers;
+  if (!options.worker_argv.empty()) {
+    // One worker per job, started as the first models arrive, each replaced
+    // when a model kills it.
+    workers = std::make_unique<ChildPool>(options.worker_argv, BatchWorkerHello(),
+                                          options.limits, /*child_stderr=*/true);
+  } else {
+    InitializeAnalyzer();  // before the threads: see analyze.h
+  }
   RunOrdered<Outcome>(
       files.size(), jobs, static_cast<size_t>(4 * jobs + 16),
-      [&](size_t i) { return Analyze(files[i], options); },
+      [&](size_t i) { return Analyze(files[i], options, workers.get()); },
       [&](size_t i, Outcome o) {
-        out << o.row;
-        if (o.error) {
-          summary.AddError();
+        const BatchResponse& r = o.response;
+        out << r.row();
+        if (r.error()) {
+          summary.AddError(o.status);
         } else {
-          summary.AddModel(files[i].path, o.flops_per_example, o.checks_failed);
-          if (options.checks.baseline != nullptr && !o.compared) ++summary.not_in_baseline;
+          summary.AddModel(files[i].path, r.flops_per_example(), r.checks_failed());
+          if (options.checks.baseline != nullptr && !r.compared()) ++summary.not_in_baseline;
         }
         draw();
       },
       draw);
+  workers.reset();  // the workers exit and are reaped before the summary
   out.flush();
   if (options.progress && shown_width > 0) {
     err << "\r" << std::string(shown_width, ' ') << "\r";

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analyzer/analyze.h"
+#include "analyzer/child_process.h"
 #include "audit/batch_summary.h"
 #include "audit/checks.h"
 #include "audit/model_files.h"
@@ -20,6 +21,12 @@ struct BatchOptions {
   int jobs = 1;
   Shard shard;                   // default 0/1: everything
   bool progress = false;         // redraw a progress line on `err`
+  // Each model in a child process: the onnx-flops binary and the arguments
+  // that make it a batch worker (audit/batch_worker.h). Empty: in this
+  // process, on threads, where a crash in one model ends the run.
+  std::vector<std::string> worker_argv;
+  // Per model, in a worker: --timeout and --max-memory.
+  ChildLimits limits;
 };
 
 // Rows go to `out` as they complete in order; warnings, the progress line and

@@ -62,12 +62,23 @@ gates (exit 1 when one fails; the report is still printed)
                           training FLOPs may grow by P percent (default 0%)
 
 batch mode (directories are searched recursively for *.onnx; also with --batch)
-  --jobs N                worker threads (default: one per core)
+  --jobs N                worker processes (default: one per core)
   --shard I/N             only the files whose path hash is I modulo N (0 <= I < N)
   --files-from FILE       more paths, one per line (- for stdin), e.g. from find
   --no-progress           no progress bar (it is drawn only when stderr is a terminal)
   rows come in path order; --format text (a table), jsonl (each line the JSON report),
-  csv or markdown; a summary goes to stderr
+  csv or markdown; a summary goes to stderr. Each model is analyzed in a worker
+  process: one that crashes, hangs or runs out of memory gets its own row (status
+  crashed, timeout, out of memory) and the run goes on.
+
+limits (per model, in batch mode and for one model)
+  --timeout S             stop the analysis of a model after S seconds (default 60; 0: none)
+  --max-memory SIZE       stop it past SIZE of memory, e.g. 4G (default: none for one model;
+                          in batch mode the machine's memory divided by --jobs)
+  --onnx-inference MODE   isolated (default): ONNX's own shape inference, which the analysis
+                          falls back on where its propagation stops, runs in a helper process
+                          (half the --timeout), so its crashes cost its shapes, not the run;
+                          off: never run it
 
 output
   --format FMT            text (default), json, jsonl, csv, markdown, html (one self-contained
@@ -112,6 +123,31 @@ absl::StatusOr<Dims> ParseDims(const std::string& text) {
     dims.push_back(d);
   }
   return dims;
+}
+
+absl::StatusOr<int64_t> ParseBytes(const std::string& text) {
+  absl::string_view t = text;
+  if (!absl::ConsumeSuffix(&t, "iB")) absl::ConsumeSuffix(&t, "B");
+  int shift = 0;
+  if (!t.empty()) {
+    switch (absl::ascii_toupper(static_cast<unsigned char>(t.back()))) {
+      case 'K': shift = 10; break;
+      case 'M': shift = 20; break;
+      case 'G': shift = 30; break;
+      case 'T': shift = 40; break;
+      default: break;
+    }
+    if (shift > 0) t.remove_suffix(1);
+  }
+  double v = 0;
+  if (t.empty() || !absl::SimpleAtod(t, &v) || !(v >= 0) || t != absl::StripAsciiWhitespace(t)) {
+    return Usage(absl::StrCat("'", text, "' is not a memory size like 512M or 8G"));
+  }
+  const double bytes = std::ldexp(v, shift);
+  if (bytes > std::ldexp(1.0, 50)) {
+    return Usage(absl::StrCat("'", text, "' is more than 1024T"));
+  }
+  return static_cast<int64_t>(bytes);
 }
 
 absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
@@ -322,6 +358,24 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
         return Usage(absl::StrCat("--statement-style ", args.statement_style,
                                   ": 'markdown' or 'latex'"));
       }
+    } else if (name == "--timeout") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      if (!absl::SimpleAtod(v, &args.timeout_seconds) || !(args.timeout_seconds >= 0) ||
+          args.timeout_seconds > 1e7) {
+        return Usage(absl::StrCat("--timeout ", v, ": seconds, from 0 (no limit) to 1e7"));
+      }
+    } else if (name == "--max-memory") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      OF_ASSIGN_OR_RETURN(args.max_memory_bytes, ParseBytes(v));
+      if (args.max_memory_bytes < (int64_t{16} << 20)) {
+        return Usage(absl::StrCat("--max-memory ", v, ": at least 16M"));
+      }
+    } else if (name == "--onnx-inference") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      if (v != "isolated" && v != "off") {
+        return Usage(absl::StrCat("--onnx-inference ", v, ": 'isolated' or 'off'"));
+      }
+      args.onnx_inference = v == "isolated";
     } else if (name == "--sha256") {
       if (auto s = flag_only(); !s.ok()) return s;
       args.analyze.sha256 = true;

@@ -4,6 +4,7 @@
 #ifndef ONNX_FLOPS_TOOLS_CLI_ARGS_H_
 #define ONNX_FLOPS_TOOLS_CLI_ARGS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct CliArgs {
   bool batch = false;               // --batch: one row per model even for a single file
   std::string files_from;           // --files-from FILE ('-': stdin): more paths, one per line
   bool progress = true;             // --no-progress turns the terminal progress bar off
+  double timeout_seconds = 60;      // --timeout S per model (0: none)
+  int64_t max_memory_bytes = 0;     // --max-memory SIZE per model (0: the default)
+  bool onnx_inference = true;       // --onnx-inference isolated (default) | off
   std::string format = "text";      // text | json | jsonl | csv | markdown | html | statement
   std::string statement_style = "markdown";  // --statement-style markdown | latex
   bool per_node = false;
@@ -42,6 +46,9 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv);
 absl::StatusOr<double> ParseCount(const std::string& text);
 // "1x3x224x224" -> {1, 3, 224, 224}
 absl::StatusOr<Dims> ParseDims(const std::string& text);
+// A memory size in bytes: "512M", "8G", "1.5T", "4096K" (binary units: K =
+// 2^10 ... T = 2^40; an optional trailing "iB" or "B"), or plain bytes.
+absl::StatusOr<int64_t> ParseBytes(const std::string& text);
 
 // The gates and the baseline the flags ask for, as ApplyChecks takes them.
 // `baseline` receives the file --baseline names and must outlive `checks`.

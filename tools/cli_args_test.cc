@@ -396,7 +396,8 @@ TEST(ParseCliArgsErrors, UsageTextMentionsEveryFlag) {
   const std::string usage = kUsage;
   for (const char* flag : {"--dim", "--input", "--strict", "--batch-dim", "--examples", "--epochs",
                            "--backward-ratio", "--format", "--per-node", "--list-rules",
-                           "--version", "--help"}) {
+                           "--version", "--help", "--timeout", "--max-memory",
+                           "--onnx-inference"}) {
     EXPECT_TRUE(Contains(usage, flag)) << flag;
   }
 }
@@ -441,6 +442,51 @@ TEST(ParseCliArgsTraining, Errors) {
   EXPECT_FALSE(ParseWith({"m.onnx", "--utilization", "30"}).ok());     // a fraction, not percent
   EXPECT_FALSE(ParseWith({"m.onnx", "--chips", "0"}).ok());
   EXPECT_FALSE(ParseWith({"m.onnx", "--examples", "5", "--tokens", "9"}).ok());
+}
+
+}  // namespace
+}  // namespace onnx_flops
+
+namespace onnx_flops {
+namespace {
+
+TEST(ParseCliArgsLimits, TimeoutMemoryAndOnnxInference) {
+  auto d = ParseCliArgs({"onnx-flops", "m.onnx"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->timeout_seconds, 60);
+  EXPECT_EQ(d->max_memory_bytes, 0);
+  EXPECT_TRUE(d->onnx_inference);
+  auto a = ParseCliArgs({"onnx-flops", "m.onnx", "--timeout", "2.5", "--max-memory", "1.5G",
+                         "--onnx-inference", "off"});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->timeout_seconds, 2.5);
+  EXPECT_EQ(a->max_memory_bytes, int64_t{3} << 29);  // 1.5 x 2^30
+  EXPECT_FALSE(a->onnx_inference);
+  EXPECT_EQ(ParseCliArgs({"onnx-flops", "m", "--timeout", "0"})->timeout_seconds, 0);
+}
+
+TEST(ParseCliArgsLimits, MemorySizesAreBinary) {
+  EXPECT_EQ(*ParseBytes("512M"), int64_t{512} << 20);
+  EXPECT_EQ(*ParseBytes("8GiB"), int64_t{8} << 30);
+  EXPECT_EQ(*ParseBytes("4096K"), int64_t{4} << 20);
+  EXPECT_EQ(*ParseBytes("2T"), int64_t{2} << 40);
+  EXPECT_EQ(*ParseBytes("1000000"), 1000000);
+  EXPECT_EQ(*ParseBytes("64MB"), int64_t{64} << 20);
+  for (const char* bad : {"", "G", "-1G", "lots", "1Q", "2000T", " 8G"}) {
+    EXPECT_FALSE(ParseBytes(bad).ok()) << bad;
+  }
+}
+
+TEST(ParseCliArgsLimits, BadValuesAreUsageErrors) {
+  for (const std::vector<std::string>& argv :
+       std::vector<std::vector<std::string>>{{"onnx-flops", "m", "--timeout", "-1"},
+                                             {"onnx-flops", "m", "--timeout", "soon"},
+                                             {"onnx-flops", "m", "--max-memory", "1M"},
+                                             {"onnx-flops", "m", "--onnx-inference", "inline"}}) {
+    auto a = ParseCliArgs(argv);
+    ASSERT_FALSE(a.ok()) << argv[2] << " " << argv[3];
+    EXPECT_TRUE(Contains(std::string(a.status().message()), argv[2])) << a.status();
+  }
 }
 
 }  // namespace

@@ -1,8 +1,18 @@
 // onnx-flops: a thin shell over the analyzer library. Everything it prints
 // comes from the Report; errors are one line on stderr and exit status 2.
+#include <limits.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <new>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,12 +21,18 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "analyzer/analyze.h"
 #include "analyzer/baseline.h"
+#include "analyzer/child_process.h"
 #include "analyzer/hardware.h"
+#include "analyzer/onnx_isolation.h"
 #include "analyzer/render.h"
 #include "audit/batch_rows.h"
+#include "audit/batch_worker.h"
 #include "audit/checks.h"
 #include "audit/run_batch.h"
 #include "rules/rule.h"
@@ -81,7 +97,80 @@ absl::Status ReadPathList(const std::string& file, std::vector<std::string>* pat
   return absl::OkStatus();
 }
 
-int RunBatchMode(const CliArgs& args, CheckOptions checks) {
+std::string SelfExe(const std::vector<std::string>& argv) {
+  char buf[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : argv[0];
+}
+
+// ONNX's inference runs in this same binary, in its helper mode, with half
+// the model's time (so that a hang there is a fallback, not a timeout).
+void ConfigureOnnx(const CliArgs& args, const std::string& self) {
+  OnnxHelperOptions onnx;
+  onnx.enabled = args.onnx_inference;
+  onnx.program = self;
+  onnx.limits.timeout_seconds = args.timeout_seconds / 2;
+  onnx.limits.max_memory_bytes = args.max_memory_bytes;
+  ConfigureOnnxHelper(onnx);
+}
+
+int Jobs(const CliArgs& args) {
+  return args.jobs > 0 ? args.jobs
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+BatchOptions BatchOptionsOf(const CliArgs& args, const CheckOptions& checks) {
+  BatchOptions options;
+  options.analyze = args.analyze;
+  options.checks = checks;
+  options.format = args.format;
+  options.jobs = Jobs(args);
+  if (!args.shard.empty()) options.shard = *ParseShard(args.shard);
+  options.progress = args.progress && isatty(fileno(stderr));
+  options.limits.timeout_seconds = args.timeout_seconds;
+  options.limits.max_memory_bytes =
+      args.max_memory_bytes > 0 ? args.max_memory_bytes : PhysicalMemoryBytes() / options.jobs;
+  return options;
+}
+
+// One model in this process: the limits hold the process itself. The
+// messages are made before, since a signal handler may only write them.
+std::string* limit_message = nullptr;
+
+extern "C" void OnLimit(int) {
+  const ssize_t ignored = write(2, limit_message->data(), limit_message->size());
+  (void)ignored;
+  _exit(kExitBadInput);
+}
+
+void LimitThisProcess(const CliArgs& args, const std::string& path) {
+  static std::string time_message, memory_message;
+  if (args.timeout_seconds > 0) {
+    time_message = absl::StrCat("onnx-flops: ", OneLine(path), ": analysis did not finish in ",
+                                args.timeout_seconds, " s (--timeout)\n");
+    limit_message = &time_message;
+    std::signal(SIGALRM, OnLimit);
+    itimerval timer{};
+    timer.it_value.tv_sec = static_cast<time_t>(args.timeout_seconds);
+    timer.it_value.tv_usec = static_cast<suseconds_t>(
+        (args.timeout_seconds - std::floor(args.timeout_seconds)) * 1e6);
+    setitimer(ITIMER_REAL, &timer, nullptr);
+  }
+  if (args.max_memory_bytes > 0 && MemoryLimitsSupported()) {
+    memory_message = absl::StrCat("onnx-flops: ", OneLine(path), ": analysis needed more than ",
+                                  args.max_memory_bytes >> 20, " MiB of memory (--max-memory)\n");
+    rlimit limit{static_cast<rlim_t>(args.max_memory_bytes),
+                 static_cast<rlim_t>(args.max_memory_bytes)};
+    setrlimit(RLIMIT_DATA, &limit);
+    std::set_new_handler([] {
+      const ssize_t ignored = write(2, memory_message.data(), memory_message.size());
+      (void)ignored;
+      _exit(kExitBadInput);
+    });
+  }
+}
+
+int RunBatchMode(const CliArgs& args, CheckOptions checks, const std::vector<std::string>& argv) {
   if (args.format == "json" || args.format == "html" || args.format == "statement") {
     return Fail(absl::InvalidArgumentError(absl::StrCat(
         "--format ", args.format,
@@ -91,14 +180,10 @@ int RunBatchMode(const CliArgs& args, CheckOptions checks) {
   if (args.per_node && args.format != "jsonl") {
     return Fail(absl::InvalidArgumentError("in batch mode --per-node needs --format jsonl"));
   }
-  BatchOptions options;
-  options.analyze = args.analyze;
-  options.checks = checks;
-  options.format = args.format;
-  options.jobs = args.jobs > 0 ? args.jobs
-                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (!args.shard.empty()) options.shard = *ParseShard(args.shard);
-  options.progress = args.progress && isatty(fileno(stderr));
+  BatchOptions options = BatchOptionsOf(args, checks);
+  // Each worker is this binary again, with this command's arguments.
+  options.worker_argv = {SelfExe(argv), kBatchWorkerFlag};
+  options.worker_argv.insert(options.worker_argv.end(), argv.begin() + 1, argv.end());
   BatchSummary summary = RunBatch(args.paths, options, std::cout, std::cerr);
   if (summary.errors > 0) return kExitBadInput;
   return summary.checks_failed > 0 ? kExitCheckFailed : kExitOk;
@@ -156,10 +241,13 @@ int Run(const std::vector<std::string>& argv) {
   CheckOptions checks;
   Baseline baseline;
   if (absl::Status s = ChecksFromArgs(*args, &baseline, &checks); !s.ok()) return Fail(s);
+  const std::string self = SelfExe(argv);
+  ConfigureOnnx(*args, self);
   if (IsBatch(*args)) {
     baseline.single_report_fallback = false;
-    return RunBatchMode(*args, checks);
+    return RunBatchMode(*args, checks, argv);
   }
+  LimitThisProcess(*args, args->paths[0]);
 
   absl::StatusOr<Report> report = AnalyzeFile(args->paths[0], args->analyze);
   if (!report.ok()) return Fail(report.status());
@@ -199,10 +287,73 @@ int Run(const std::vector<std::string>& argv) {
   return kExitOk;
 }
 
+#ifdef ONNX_FLOPS_FAULT_INJECTION
+// Test builds only (the onnx-flops-faults binary): ONNX_FLOPS_INJECT_FAULT=
+// "crash=NAME,hang=NAME,oom=NAME" makes the batch worker that is handed a
+// path containing NAME die, hang or allocate without end; "onnx-crash=NAME"
+// (and onnx-hang, onnx-oom) does the same to the ONNX inference helper when
+// it is sent a model whose graph is called NAME. Tests check what the batch
+// run and the analysis make of it.
+void InjectFault(absl::string_view where, const std::string& key) {
+  const char* spec = std::getenv("ONNX_FLOPS_INJECT_FAULT");
+  if (spec == nullptr) return;
+  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    absl::string_view kind = kv.first;
+    if (kv.second.empty() || !absl::ConsumePrefix(&kind, where) ||
+        !absl::StrContains(key, kv.second)) {
+      continue;
+    }
+    if (kind == "crash") {
+      std::signal(SIGSEGV, SIG_DFL);  // not a sanitizer's report: a plain death
+      std::raise(SIGSEGV);
+    } else if (kind == "hang") {
+      for (;;) pause();
+    } else if (kind == "oom") {
+      std::vector<std::unique_ptr<char[]>> hog;
+      for (;;) {
+        hog.emplace_back(new char[64 << 20]);
+        std::memset(hog.back().get(), 1, 64 << 20);
+      }
+    }
+  }
+}
+#endif
+
+// onnx-flops --internal-batch-worker ARGS...: a batch run's worker, which
+// parses the batch's own arguments and analyzes the paths it is sent.
+int RunBatchWorker(std::vector<std::string> argv) {
+  argv.erase(argv.begin() + 1);
+  absl::StatusOr<CliArgs> args = ParseCliArgs(argv);
+  if (!args.ok()) return Fail(args.status());
+  CheckOptions checks;
+  Baseline baseline;
+  if (absl::Status s = ChecksFromArgs(*args, &baseline, &checks); !s.ok()) return Fail(s);
+  baseline.single_report_fallback = false;
+  ConfigureOnnx(*args, SelfExe(argv));
+  std::function<void(const std::string&)> before_each;
+#ifdef ONNX_FLOPS_FAULT_INJECTION
+  before_each = [](const std::string& path) { InjectFault("", path); };
+#endif
+  return BatchWorkerMain(BatchOptionsOf(*args, checks), before_each);
+}
+
 }  // namespace
 }  // namespace onnx_flops
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
+  if (args.size() >= 2 && args[1] == onnx_flops::kOnnxHelperFlag) {
+#ifdef ONNX_FLOPS_FAULT_INJECTION
+    return onnx_flops::OnnxHelperMain([](const onnx::ModelProto& model) {
+      onnx_flops::InjectFault("onnx-", model.graph().name());
+    });
+#else
+    return onnx_flops::OnnxHelperMain();
+#endif
+  }
+  if (args.size() >= 2 && args[1] == onnx_flops::kBatchWorkerFlag) {
+    return onnx_flops::RunBatchWorker(std::move(args));
+  }
   return onnx_flops::Run(args);
 }

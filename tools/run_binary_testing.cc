@@ -42,7 +42,10 @@ int TempFile() {
 
 // Runs the binary with `args`; stdout and stderr go to two unlinked temp files
 // (no pipe to fill up, no deadlock on large reports).
-RunResult RunBinary(const std::vector<std::string>& args) {
+RunResult RunBinary(const std::vector<std::string>& args) { return RunProgram(kBinary, args); }
+
+RunResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                     const std::vector<std::string>& env) {
   RunResult result;
   const int out_fd = TempFile();
   const int err_fd = TempFile();
@@ -50,7 +53,8 @@ RunResult RunBinary(const std::vector<std::string>& args) {
     ADD_FAILURE() << "mkstemp: " << std::strerror(errno);
     return result;
   }
-  std::vector<std::string> argv_storage = {kBinary};
+  std::vector<std::string> argv_storage = {binary};
+  std::vector<std::string> env_storage = env;
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_storage) argv.push_back(a.data());
@@ -66,6 +70,7 @@ RunResult RunBinary(const std::vector<std::string>& args) {
     if (null_fd >= 0) dup2(null_fd, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
+    for (std::string& e : env_storage) putenv(e.data());
     execv(argv[0], argv.data());
     _exit(127);
   }

@@ -16,6 +16,9 @@ struct RunResult {
 
 // Runs ONNX_FLOPS_BINARY with `args` (stdin from /dev/null).
 RunResult RunBinary(const std::vector<std::string>& args);
+// Runs `binary` with `args` and, added to the environment, `env` ("NAME=value").
+RunResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                     const std::vector<std::string>& env = {});
 
 // "onnx-flops ARGS / exit N / stdout ... / stderr ...", for failure messages.
 std::string Describe(const std::vector<std::string>& args, const RunResult& r);
