@@ -198,6 +198,17 @@ TEST_F(Isolation, ADirectoryWithoutModelsIsAnError) {
   EXPECT_EQ(row.status(), "error");
 }
 
+TEST_F(Isolation, SingleModelCrashIsAOneLineError) {
+  if (!MemoryLimitsSupported()) GTEST_SKIP() << "the sanitizers report crashes themselves";
+  const std::string model = kTestdata + "/tiny_mlp.onnx";
+  const RunResult r =
+      RunProgram(kFaults, {model}, {"ONNX_FLOPS_INJECT_FAULT=single-crash=tiny_mlp"});
+  EXPECT_EQ(r.exit_code, 2) << Describe({model}, r);
+  EXPECT_EQ(r.err, absl::StrCat("onnx-flops: ", model,
+                                ": internal error: the analysis crashed (a bug in onnx-flops: "
+                                "please report it with this model)\n"));
+}
+
 TEST_F(Isolation, SingleModelTimeoutIsAOneLineError) {
   // ResNet-50 takes about 10 ms to analyze: far longer than 1 ms.
   const std::string model = kTestdata + "/torchvision/resnet50.onnx";

@@ -143,8 +143,26 @@ extern "C" void OnLimit(int) {
   _exit(kExitBadInput);
 }
 
+std::string* crash_message = nullptr;
+
+extern "C" void OnCrash(int) {
+  const ssize_t ignored = write(2, crash_message->data(), crash_message->size());
+  (void)ignored;
+  _exit(kExitBadInput);
+}
+
 void LimitThisProcess(const CliArgs& args, const std::string& path) {
-  static std::string time_message, memory_message;
+  static std::string time_message, memory_message, crash_text;
+  // A crash of our own is a bug, but a CI log should still get one line
+  // that names the model, not a bare "Segmentation fault". (Not under the
+  // sanitizers, whose own report says more.)
+  if (MemoryLimitsSupported()) {
+    crash_text = absl::StrCat("onnx-flops: ", OneLine(path),
+                              ": internal error: the analysis crashed (a bug in onnx-flops: "
+                              "please report it with this model)\n");
+    crash_message = &crash_text;
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL}) std::signal(sig, OnCrash);
+  }
   if (args.timeout_seconds > 0) {
     time_message = absl::StrCat("onnx-flops: ", OneLine(path), ": analysis did not finish in ",
                                 args.timeout_seconds, " s (--timeout)\n");
@@ -169,6 +187,42 @@ void LimitThisProcess(const CliArgs& args, const std::string& path) {
     });
   }
 }
+
+#ifdef ONNX_FLOPS_FAULT_INJECTION
+// Test builds only (the onnx-flops-faults binary): ONNX_FLOPS_INJECT_FAULT=
+// "crash=NAME,hang=NAME,oom=NAME" makes the batch worker that is handed a
+// path containing NAME die, hang or allocate without end; "onnx-crash=NAME"
+// (and onnx-hang, onnx-oom) does the same to the ONNX inference helper when
+// it is sent a model whose graph is called NAME, and "single-crash=NAME" to
+// a single-model run. Tests check what the batch
+// run and the analysis make of it.
+void InjectFault(absl::string_view where, const std::string& key) {
+  const char* spec = std::getenv("ONNX_FLOPS_INJECT_FAULT");
+  if (spec == nullptr) return;
+  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    absl::string_view kind = kv.first;
+    if (kv.second.empty() || !absl::ConsumePrefix(&kind, where) ||
+        !absl::StrContains(key, kv.second)) {
+      continue;
+    }
+    if (kind == "crash") {
+      // A worker or helper dies plainly, not through a sanitizer's report; a
+      // single run meets its own crash handler.
+      if (where != "single-") std::signal(SIGSEGV, SIG_DFL);
+      std::raise(SIGSEGV);
+    } else if (kind == "hang") {
+      for (;;) pause();
+    } else if (kind == "oom") {
+      std::vector<std::unique_ptr<char[]>> hog;
+      for (;;) {
+        hog.emplace_back(new char[64 << 20]);
+        std::memset(hog.back().get(), 1, 64 << 20);
+      }
+    }
+  }
+}
+#endif
 
 int RunBatchMode(const CliArgs& args, CheckOptions checks, const std::vector<std::string>& argv) {
   if (args.format == "json" || args.format == "html" || args.format == "statement") {
@@ -248,6 +302,9 @@ int Run(const std::vector<std::string>& argv) {
     return RunBatchMode(*args, checks, argv);
   }
   LimitThisProcess(*args, args->paths[0]);
+#ifdef ONNX_FLOPS_FAULT_INJECTION
+  InjectFault("single-", args->paths[0]);
+#endif
 
   absl::StatusOr<Report> report = AnalyzeFile(args->paths[0], args->analyze);
   if (!report.ok()) return Fail(report.status());
@@ -286,39 +343,6 @@ int Run(const std::vector<std::string>& argv) {
   }
   return kExitOk;
 }
-
-#ifdef ONNX_FLOPS_FAULT_INJECTION
-// Test builds only (the onnx-flops-faults binary): ONNX_FLOPS_INJECT_FAULT=
-// "crash=NAME,hang=NAME,oom=NAME" makes the batch worker that is handed a
-// path containing NAME die, hang or allocate without end; "onnx-crash=NAME"
-// (and onnx-hang, onnx-oom) does the same to the ONNX inference helper when
-// it is sent a model whose graph is called NAME. Tests check what the batch
-// run and the analysis make of it.
-void InjectFault(absl::string_view where, const std::string& key) {
-  const char* spec = std::getenv("ONNX_FLOPS_INJECT_FAULT");
-  if (spec == nullptr) return;
-  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
-    absl::string_view kind = kv.first;
-    if (kv.second.empty() || !absl::ConsumePrefix(&kind, where) ||
-        !absl::StrContains(key, kv.second)) {
-      continue;
-    }
-    if (kind == "crash") {
-      std::signal(SIGSEGV, SIG_DFL);  // not a sanitizer's report: a plain death
-      std::raise(SIGSEGV);
-    } else if (kind == "hang") {
-      for (;;) pause();
-    } else if (kind == "oom") {
-      std::vector<std::unique_ptr<char[]>> hog;
-      for (;;) {
-        hog.emplace_back(new char[64 << 20]);
-        std::memset(hog.back().get(), 1, 64 << 20);
-      }
-    }
-  }
-}
-#endif
 
 // onnx-flops --internal-batch-worker ARGS...: a batch run's worker, which
 // parses the batch's own arguments and analyzes the paths it is sent.
