@@ -214,6 +214,27 @@ class SameAsCommandLine(unittest.TestCase):
         self.assertTrue(all(r == want for r in got))
 
 
+    def test_onnx_inference_crash_is_a_warning_not_a_dead_interpreter(self):
+        # libonnx segfaults on this model (testdata/onnx_crash); the module
+        # runs it in the onnx-flops helper ($ONNX_FLOPS_HELPER here), so the
+        # interpreter lives and the report says what happened.
+        model = os.path.join(TESTDATA, "onnx_crash", "two_node_unknown_op_shape.onnx")
+        got = onnx_flops.analyze(model)
+        self.assertIn("ONNX shape inference crashed on this model (SIGSEGV); "
+                      "shapes from onnx-flops's own propagation only", got["warnings"])
+        self.assertEqual(without_command_line(got), cli_report(model))
+
+    def test_threads_share_the_onnx_helper(self):
+        # if_const's If needs ONNX's inference: eight threads, helpers started
+        # as needed, the same report each time.
+        model = os.path.join(TESTDATA, "if_const.onnx")
+        want = onnx_flops.analyze(model)
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(lambda _: onnx_flops.analyze(model), range(8)))
+        self.assertTrue(all(r == want for r in got))
+        self.assertEqual(want["forward"]["flops"], 512)
+
+
 class HandCounts(unittest.TestCase):
 
     def test_dims_scale_the_forward_count(self):
