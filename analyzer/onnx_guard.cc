@@ -1,7 +1,6 @@
 #include "analyzer/onnx_guard.h"
 
 #include <cstddef>
-#include <limits>
 #include <mutex>
 
 #include "absl/container/flat_hash_set.h"
@@ -155,7 +154,7 @@ onnx::OpSchemaRegistry* OnnxSchemas() {
   return onnx::OpSchemaRegistry::Instance();
 }
 
-bool UnsafeForOnnxInference(const onnx::NodeProto& node, int64_t opset) {
+bool UnsafeForOnnxInference(const onnx::NodeProto& node) {
   // What only crashes ONNX (Scan without num_scan_inputs read through a null
   // pointer, a stride of 0 divided by) is no longer hidden: it costs the
   // isolated helper (analyzer/onnx_isolation.h), not us. What is left would
@@ -186,9 +185,6 @@ bool UnsafeForOnnxInference(const onnx::NodeProto& node, int64_t opset) {
 }
 
 OnnxInferenceGuard::OnnxInferenceGuard(onnx::ModelProto* model) {
-  for (const auto& imp : model->opset_import()) {
-    opsets_[IsDefaultDomain(imp.domain()) ? "" : imp.domain()] = imp.version();
-  }
   if (model->has_graph()) HideIn(model->mutable_graph(), {});
 }
 
@@ -206,12 +202,11 @@ void OnnxInferenceGuard::HideIn(onnx::GraphProto* graph,
     }
   }
   for (auto& n : *graph->mutable_node()) {
-    auto opset = opsets_.find(IsDefaultDomain(n.domain()) ? "" : n.domain());
     bool reads_bad_value = false;
     if (ReadsInputValues(n)) {
       for (const auto& in : n.input()) reads_bad_value = reads_bad_value || bad_values.contains(in);
     }
-    if (reads_bad_value || UnsafeForOnnxInference(n, opset == opsets_.end() ? 0 : opset->second)) {
+    if (reads_bad_value || UnsafeForOnnxInference(n)) {
       hidden_.emplace_back(&n, n.op_type());
       n.set_op_type(kUnsafeOpType);
     }

@@ -1,12 +1,14 @@
-// Keeps hostile models away from the crashes of Debian's ONNX 1.12.
+// Keeps from Debian's ONNX 1.12 the graphs on which its shape inference would
+// give wrong shapes or spin, rather than crash.
 //
-// ONNX's shape inference and its ParseData are written for checked models:
-// on protobuf-valid but malformed ones they divide by zero (Conv strides of 0),
-// read past the end of a shape (a Conv W of higher rank than X, no
-// kernel_shape), spin for 2^62 iterations (auto_pad SAME with a stride > 1 on a
-// huge dim) and memcpy past a buffer (raw_data whose size is not a multiple of
-// the element size). The library is not ours to fix, so what would reach those
-// paths is kept from it: found by the fuzzer and testdata/malformed/.
+// ONNX's shape inference runs in a helper process (analyzer/onnx_isolation.h),
+// so a crash there (Scan without num_scan_inputs, a Conv stride of 0) costs
+// only its shapes. Isolation does not help where it reads past the end of a
+// shape (a Conv W of higher rank than X, no kernel_shape) or of a payload (a
+// Reshape target whose data is shorter than its dims): those can return
+// garbage instead of crashing. Nor where it spins for 2^62 iterations
+// (auto_pad SAME with a stride > 1 on a huge dim), which would cost the
+// helper's whole time limit. Found by the fuzzer and testdata/malformed/.
 #ifndef ONNX_FLOPS_ANALYZER_ONNX_GUARD_H_
 #define ONNX_FLOPS_ANALYZER_ONNX_GUARD_H_
 
@@ -15,7 +17,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
@@ -35,10 +36,9 @@ onnx::OpSchemaRegistry* OnnxSchemas();
 // many payloads were cleared.
 int DropUndecodablePayloads(onnx::ModelProto* model);
 
-// Whether ONNX 1.12's shape inference for `node` (of a domain imported at
-// `opset`) may crash or hang on its attributes, whatever the input shapes turn
-// out to be.
-bool UnsafeForOnnxInference(const onnx::NodeProto& node, int64_t opset);
+// Whether ONNX 1.12's shape inference for `node` may read past a shape or
+// spin on its attributes, whatever the input shapes turn out to be.
+bool UnsafeForOnnxInference(const onnx::NodeProto& node);
 
 // While alive, the unsafe nodes of every graph (subgraphs included) carry an
 // op type ONNX has no schema for, so its inference skips them; the destructor
@@ -58,7 +58,6 @@ class OnnxInferenceGuard {
  private:
   void HideIn(onnx::GraphProto* graph, absl::flat_hash_set<std::string> bad_values);
 
-  absl::flat_hash_map<std::string, int64_t> opsets_;  // canonical domain -> version
   // Pointers into the model's RepeatedPtrFields: stable while no node is
   // added or removed, which inference does not do.
   std::vector<std::pair<onnx::NodeProto*, std::string>> hidden_;
