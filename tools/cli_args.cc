@@ -74,7 +74,7 @@ batch mode (directories are searched recursively for *.onnx; also with --batch)
 limits (per model, in batch mode and for one model)
   --timeout S             stop the analysis of a model after S seconds (default 60; 0: none)
   --max-memory SIZE       stop it past SIZE of memory, e.g. 4G (default: none for one model;
-                          in batch mode the machine's memory divided by --jobs)
+                          in batch mode the machine's memory divided by --jobs, at least 1G)
   --onnx-inference MODE   isolated (default): ONNX's own shape inference, which the analysis
                           falls back on where its propagation stops, runs in a helper process
                           (half the --timeout), so its crashes cost its shapes, not the run;

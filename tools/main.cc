@@ -128,8 +128,12 @@ BatchOptions BatchOptionsOf(const CliArgs& args, const CheckOptions& checks) {
   if (!args.shard.empty()) options.shard = *ParseShard(args.shard);
   options.progress = args.progress && isatty(fileno(stderr));
   options.limits.timeout_seconds = args.timeout_seconds;
+  // By default the workers together cannot take more than the machine has,
+  // but none gets less than 1 GiB however many jobs there are.
   options.limits.max_memory_bytes =
-      args.max_memory_bytes > 0 ? args.max_memory_bytes : PhysicalMemoryBytes() / options.jobs;
+      args.max_memory_bytes > 0
+          ? args.max_memory_bytes
+          : std::max<int64_t>(PhysicalMemoryBytes() / options.jobs, int64_t{1} << 30);
   return options;
 }
 
