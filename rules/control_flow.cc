@@ -53,6 +53,8 @@ absl::StatusOr<Cost> CountScan(const NodeView& v) {
   const int64_t num_scan = AttrInt(v, "num_scan_inputs", -1);
   if (num_scan <= 0) return absl::FailedPreconditionError("missing attribute 'num_scan_inputs'");
   const int n_inputs = v.node->input_size();
+  // Compared as int64 first: 2^31 would wrap to INT_MIN in an int.
+  if (num_scan > n_inputs) return absl::InvalidArgumentError("num_scan_inputs exceeds the inputs");
   Cost c;
   SubgraphCall call;
   call.attribute = "body";

@@ -1,3 +1,6 @@
+#include <cstdint>
+#include <limits>
+
 #include "gtest/gtest.h"
 #include "rules/rule_testing.h"
 
@@ -42,6 +45,20 @@ TEST(ScanRule, Opset9UsesTheScanAxis) {
   ASSERT_TRUE(axis1.ok());
   EXPECT_EQ(axis1->subgraphs[0].trips, 4.0);
   EXPECT_FALSE(NodeBuilder("Scan").Opset(11).Input({4, 8}).Count().ok());  // no num_scan_inputs
+}
+
+TEST(ScanRule, NumScanInputsBeyondInt32IsAnError) {
+  // 2^31 and INT64_MAX once became INT_MIN and -1 in an int, and
+  // inputs - num_scan_inputs overflowed (testdata/fuzz/scan_num_scan_inputs_2p31.onnx).
+  for (int64_t n : {int64_t{1} << 31, int64_t{1} << 32, std::numeric_limits<int64_t>::max()}) {
+    for (int opset : {8, 11}) {
+      auto c = NodeBuilder("Scan").Opset(opset).Input({4, 8}).Input({7, 4, 8})
+                   .Attr("num_scan_inputs", n).Count();
+      EXPECT_FALSE(c.ok()) << n << " at opset " << opset;
+      EXPECT_NE(c.status().message().find("exceeds the inputs"), absl::string_view::npos)
+          << c.status();
+    }
+  }
 }
 
 TEST(ScanRule, Opset8RunsPerBatchRow) {
