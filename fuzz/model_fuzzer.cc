@@ -5,8 +5,15 @@
 // The options are fixed so that a crashing input replays the same way: one
 // pass with the per-node table and the ratio training estimate, one with the
 // per-op backward model and Adam, which walk different code.
+//
+// Mutations are structure-aware (fuzz/model_mutator.h): an input that parses
+// as a ModelProto gets 1-3 model-level changes (nodes, attributes, dims,
+// initializers, opsets, subgraph bodies); one mutation in four, and every
+// input that does not parse, gets libFuzzer's own byte-level mutations (with
+// the dictionary), so damage to the protobuf framing is still explored.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -15,6 +22,7 @@
 #include "analyzer/analyze.h"
 #include "analyzer/model_loader.h"
 #include "analyzer/render.h"
+#include "fuzz/model_mutator.h"
 
 namespace {
 
@@ -65,4 +73,46 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   per_op.hardware.seconds = 3600;
   AnalyzeAndRender(bytes, per_op);
   return 0;
+}
+
+// libFuzzer's byte-level mutator (with -dict), for the fallback.
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
+
+namespace {
+
+// The seed libFuzzer hands over is its own Rand(): mixed once more so that
+// the byte-or-structure choice does not track the mutator's first draws.
+uint64_t Mix(unsigned int seed) {
+  onnx_flops::fuzz::Rng rng(static_cast<uint64_t>(seed) * 0x2545f4914f6cdd1dULL + 1);
+  return rng.Next();
+}
+
+}  // namespace
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  if (Mix(seed) % 4 == 0) return LLVMFuzzerMutate(data, size, max_size);
+  std::string mutant;
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  if (!onnx_flops::fuzz::MutateModelProto(bytes, seed, max_size, &mutant)) {
+    return LLVMFuzzerMutate(data, size, max_size);
+  }
+  std::memcpy(data, mutant.data(), mutant.size());
+  return mutant.size();
+}
+
+// Crossover splices a run of nodes (with their initializers) or a whole graph
+// of one model into another. 0 when either is not a model: libFuzzer then
+// draws another mutation.
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1,
+                                            const uint8_t* data2, size_t size2, uint8_t* out,
+                                            size_t max_out_size, unsigned int seed) {
+  std::string child;
+  if (!onnx_flops::fuzz::CrossOverModels(
+          std::string(reinterpret_cast<const char*>(data1), size1),
+          std::string(reinterpret_cast<const char*>(data2), size2), seed, max_out_size, &child)) {
+    return 0;
+  }
+  std::memcpy(out, child.data(), child.size());
+  return child.size();
 }
