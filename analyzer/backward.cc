@@ -464,10 +464,11 @@ void Model::ControlFlow(const onnx::NodeProto& n, const NodeInfo& ni, int depth,
         }
         return int64_t{0};
       }();
-      states = static_cast<size_t>(std::max<int64_t>(0, static_cast<int64_t>(inputs) - scans));
+      // Clamped first: INT64_MIN would overflow the subtraction.
+      const int64_t clamped = std::clamp<int64_t>(scans, 0, static_cast<int64_t>(inputs));
+      states = static_cast<size_t>(static_cast<int64_t>(inputs) - clamped);
     }
-    // A malformed num_scan_inputs (negative, say) must not name more states
-    // than the body has inputs.
+    // Loop's states follow its two leading body inputs.
     states = std::min(states, inputs - std::min(inputs, first_state));
     const size_t out_shift = loop ? 1 : 0;  // Loop's body output 0 is the condition
     for (size_t k = first_state; k < inputs; ++k) formal[k] = at(ni.in, k + offset);

@@ -37,14 +37,14 @@ const onnx::ValueInfoProto* FindInput(const onnx::GraphProto& g, const std::stri
 
 int64_t DimValue(const onnx::ValueInfoProto& vi, int axis) {
   const auto* s = ShapeOf(vi);
-  if (s == nullptr || axis >= s->dim_size() || !s->dim(axis).has_dim_value()) return 1;
+  if (s == nullptr || axis < 0 || axis >= s->dim_size() || !s->dim(axis).has_dim_value()) return 1;
   return s->dim(axis).dim_value();
 }
 
 // The name a declared dim goes by: its dim_param, or INPUT:AXIS.
 std::string DimName(const onnx::ValueInfoProto& vi, int axis) {
   const auto* s = ShapeOf(vi);
-  if (s != nullptr && axis < s->dim_size() && s->dim(axis).has_dim_param() &&
+  if (s != nullptr && axis >= 0 && axis < s->dim_size() && s->dim(axis).has_dim_param() &&
       !s->dim(axis).dim_param().empty()) {
     return s->dim(axis).dim_param();
   }
@@ -53,7 +53,7 @@ std::string DimName(const onnx::ValueInfoProto& vi, int axis) {
 
 bool Symbolic(const onnx::ValueInfoProto& vi, int axis) {
   const auto* s = ShapeOf(vi);
-  return s != nullptr && axis < s->dim_size() && !s->dim(axis).has_dim_value();
+  return s != nullptr && axis >= 0 && axis < s->dim_size() && !s->dim(axis).has_dim_value();
 }
 
 bool BatchLike(const std::string& name) {
@@ -106,7 +106,10 @@ const onnx::ValueInfoProto* TraceToInput(const onnx::GraphProto& g, const Produc
       for (const auto& a : n.attribute()) {
         if (a.name() != "perm") continue;
         if (*axis < 0 || *axis >= a.ints_size()) return nullptr;
-        *axis = static_cast<int>(a.ints(*axis));
+        // A perm entry outside the rank (a malformed model) names no axis.
+        const int64_t from = a.ints(*axis);
+        if (from < 0 || from >= a.ints_size()) return nullptr;
+        *axis = static_cast<int>(from);
       }
     } else if (n.op_type() != "Identity" && n.op_type() != "Cast" && n.op_type() != "Dropout") {
       return nullptr;

@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "analyzer/analyze.h"
 #include "analyzer/model_loader.h"
+#include "analyzer/onnx_isolation.h"
 #include "analyzer/render.h"
 #include "fuzz/model_mutator.h"
 
@@ -46,6 +47,15 @@ void AnalyzeAndRender(absl::string_view bytes, const onnx_flops::AnalyzeOptions&
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   onnx_flops::InitializeAnalyzer();
+  // Our code only: ONNX's inference runs in a helper process, whose crashes
+  // are not ours to find and whose start would cost the fuzzer most of its
+  // speed. Off on every machine alike (not "whichever onnx-flops is
+  // installed"), so a crashing input replays the same way; the paths that
+  // follow ONNX's shapes are exercised by tools/mutation_campaign, which runs
+  // the binary with its helper.
+  onnx_flops::OnnxHelperOptions onnx;
+  onnx.enabled = false;
+  onnx_flops::ConfigureOnnxHelper(onnx);
   return 0;
 }
 
