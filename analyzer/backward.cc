@@ -19,11 +19,6 @@ namespace {
 
 // Backward vector FLOPs per forward vector FLOP (see backward.h).
 constexpr double kVectorFactor = 1;
-// Per trainable parameter per step (see backward.h for the counts).
-constexpr double kSgdFlops = 2;
-constexpr double kMomentumFlops = 4;
-constexpr double kAdamFlops = 14;
-constexpr double kAdamWFlops = 16;
 constexpr int kMaxDepth = 64;
 constexpr char kMs[] = "com.microsoft";
 
@@ -753,14 +748,29 @@ bool GlobMatch(absl::string_view pattern, absl::string_view text) {
   return p == pattern.size();
 }
 
+const std::vector<OptimizerCost>& Optimizers() {
+  // Per trainable parameter per step (see backward.h for the counts).
+  static const std::vector<OptimizerCost>* const kOptimizers = new std::vector<OptimizerCost>{
+      {"none", 0}, {"sgd", 2}, {"momentum", 4}, {"adam", 14}, {"adamw", 16}};
+  return *kOptimizers;
+}
+
+std::string OptimizerChoices() {
+  std::string out;
+  const std::vector<OptimizerCost>& all = Optimizers();
+  for (size_t i = 0; i < all.size(); ++i) {
+    absl::StrAppend(&out, i == 0 ? "" : i + 1 == all.size() ? " or " : ", ", all[i].name);
+  }
+  return out;
+}
+
 absl::StatusOr<double> OptimizerFlopsPerParameter(const std::string& optimizer) {
-  if (optimizer.empty() || optimizer == "none") return 0.0;
-  if (optimizer == "sgd") return kSgdFlops;
-  if (optimizer == "momentum" || optimizer == "sgd-momentum") return kMomentumFlops;
-  if (optimizer == "adam") return kAdamFlops;
-  if (optimizer == "adamw") return kAdamWFlops;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown optimizer '", optimizer, "': choose sgd, momentum, adam or adamw"));
+  if (optimizer.empty()) return 0.0;
+  for (const OptimizerCost& o : Optimizers()) {
+    if (optimizer == o.name) return o.flops_per_parameter;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown optimizer '", optimizer, "': choose ", OptimizerChoices()));
 }
 
 std::vector<std::string> BackwardRuleFormulas() {

@@ -116,7 +116,7 @@ struct BackwardOptions {
   // --frozen PATTERN: a glob ('*' any run of characters, '/' included; '?' one
   // character) on initializer names, node names and node walk paths.
   std::vector<std::string> frozen_patterns;
-  // "" (none), "sgd", "momentum" (alias "sgd-momentum"), "adam", "adamw".
+  // A name of Optimizers(), or "" (none).
   std::string optimizer;
   // Examples per optimizer step; required (> 0) with an optimizer.
   double batch_size = 0;
@@ -160,6 +160,16 @@ absl::StatusOr<BackwardResult> PerOpBackward(const onnx::GraphProto& graph,
                                              const ValueTable& values,
                                              const std::vector<NodeResult>& nodes,
                                              const BackwardOptions& options);
+
+// The optimizers --optimizer and training.optimizer accept, with their
+// weight-update FLOPs per parameter per step: the one list of them.
+struct OptimizerCost {
+  const char* name;
+  double flops_per_parameter;
+};
+const std::vector<OptimizerCost>& Optimizers();
+// "none, sgd, momentum, adam or adamw", for messages and help.
+std::string OptimizerChoices();
 
 // FLOPs per parameter per step of an optimizer name ("" and "none": 0);
 // InvalidArgument naming the choices for an unknown one.

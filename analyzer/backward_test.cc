@@ -8,6 +8,7 @@
 
 #include "analyzer/graph_order.h"
 #include "analyzer/shape_propagation.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace onnx_flops {
@@ -112,13 +113,10 @@ const BackwardNode* Find(const BackwardResult& r, const std::string& node) {
   return nullptr;
 }
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 bool Noted(const BackwardResult& r, const std::string& part) {
   for (const auto& n : r.notes) {
-    if (Contains(n, part)) return true;
+    if (absl::StrContains(n, part)) return true;
   }
   return false;
 }
@@ -154,8 +152,8 @@ TEST(Backward, WideFirstLayerOfAnMlpGivesARatioNearOne) {
   ASSERT_NE(fc1, nullptr);
   EXPECT_EQ(fc1->backward_matmul_flops, 8388608.0);
   EXPECT_EQ(fc1->backward_flops, 8388608.0 + 4096);
-  EXPECT_TRUE(Contains(fc1->rule, "input grad 0: 'x' graph data")) << fc1->rule;
-  EXPECT_TRUE(Contains(fc1->rule, "weight grad 1: 'W1' trainable")) << fc1->rule;
+  EXPECT_TRUE(absl::StrContains(fc1->rule, "input grad 0: 'x' graph data")) << fc1->rule;
+  EXPECT_TRUE(absl::StrContains(fc1->rule, "weight grad 1: 'W1' trainable")) << fc1->rule;
   EXPECT_EQ(Find(r, "relu")->backward_flops, 4096.0);
   EXPECT_EQ(Find(r, "fc2")->backward_flops, 2 * 81920.0 + 10);
   EXPECT_EQ(r.backward_flops, 8388608.0 + 4096 + 4096 + 163840 + 10);
@@ -234,7 +232,7 @@ TEST(Backward, FrozenFirstLayersByInitializerName) {
     EXPECT_EQ(Find(r, "relu" + k)->backward_flops, 0.0);
   }
   const BackwardNode* c0 = Find(r, "conv0");
-  EXPECT_TRUE(Contains(c0->rule, "'backbone.0.weight' frozen")) << c0->rule;
+  EXPECT_TRUE(absl::StrContains(c0->rule, "'backbone.0.weight' frozen")) << c0->rule;
   EXPECT_EQ(Find(r, "conv3")->backward_flops, kConv);
   EXPECT_EQ(Find(r, "conv4")->backward_flops, 2 * kConv);
   EXPECT_EQ(r.backward_flops, 13 * kConv + 7 * kRelu);
@@ -262,8 +260,8 @@ TEST(Backward, AFrozenMiddleLayerStillPassesTheInputGradient) {
   const BackwardResult r = Backward(*w, o);
   const BackwardNode* c5 = Find(r, "conv5");
   EXPECT_EQ(c5->backward_flops, kConv);  // input grad only
-  EXPECT_TRUE(Contains(c5->rule, "input grad 1")) << c5->rule;
-  EXPECT_TRUE(Contains(c5->rule, "weight grad 0: 'w5' frozen")) << c5->rule;
+  EXPECT_TRUE(absl::StrContains(c5->rule, "input grad 1")) << c5->rule;
+  EXPECT_TRUE(absl::StrContains(c5->rule, "weight grad 0: 'w5' frozen")) << c5->rule;
   EXPECT_EQ(Find(r, "conv6")->backward_flops, 2 * kConv);
   EXPECT_EQ(r.backward_matmul_flops, 18 * kConv);
 }
@@ -313,7 +311,7 @@ TEST(Backward, AttentionCoreIsTwoAndAHalfTimesForward) {
   EXPECT_EQ(Find(r, "q")->backward_flops, 4096.0);
   const BackwardNode* s = Find(r, "scores");
   EXPECT_EQ(s->backward_flops, 3 * 2048.0);
-  EXPECT_TRUE(Contains(s->rule, "attention score product")) << s->rule;
+  EXPECT_TRUE(absl::StrContains(s->rule, "attention score product")) << s->rule;
   EXPECT_EQ(Find(r, "y")->backward_flops, 2 * 2048.0);
   EXPECT_DOUBLE_EQ((Find(r, "scores")->backward_matmul_flops + Find(r, "y")->backward_matmul_flops) /
                        4096.0,
@@ -485,7 +483,7 @@ TEST(Backward, QuantizedWeightThroughDequantizeLinearIsTrainable) {
   const BackwardResult r = Backward(*w);
   const BackwardNode* mm = Find(r, "mm");
   EXPECT_EQ(mm->backward_flops, 2 * 2.0 * 2 * 8 * 4) << mm->rule;
-  EXPECT_TRUE(Contains(mm->rule, "weight grad 1: 'W' (from 'Wq') trainable")) << mm->rule;
+  EXPECT_TRUE(absl::StrContains(mm->rule, "weight grad 1: 'W' (from 'Wq') trainable")) << mm->rule;
   EXPECT_EQ(r.trainable_parameters, 32.0 + 8);
 }
 
@@ -495,7 +493,9 @@ TEST(Backward, OptimizerFlopsPerParameterPerStepAndPerExample) {
   auto w = Walk(WideMlp());
   const double params = 1024.0 * 4096 + 4096 + 4096 * 10 + 10;  // 4239370
   const std::vector<std::pair<std::string, double>> cases = {
-      {"sgd", 2}, {"momentum", 4}, {"sgd-momentum", 4}, {"adam", 14}, {"adamw", 16}};
+      {"none", 0}, {"sgd", 2}, {"momentum", 4}, {"adam", 14}, {"adamw", 16}};
+  EXPECT_EQ(OptimizerChoices(), "none, sgd, momentum, adam or adamw");
+  EXPECT_FALSE(OptimizerFlopsPerParameter("sgd-momentum").ok());
   for (const auto& [name, per] : cases) {
     BackwardOptions o;
     o.optimizer = name;
@@ -525,12 +525,12 @@ TEST(Backward, OptimizerErrors) {
   o.batch_size = 8;
   auto r = PerOpBackward(w->model.graph(), w->values, w->walk.nodes, o);
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(Contains(std::string(r.status().message()), "sgd, momentum, adam or adamw"));
+  EXPECT_TRUE(absl::StrContains(std::string(r.status().message()), "sgd, momentum, adam or adamw"));
   o.optimizer = "adam";
   o.batch_size = 0;
   r = PerOpBackward(w->model.graph(), w->values, w->walk.nodes, o);
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(Contains(std::string(r.status().message()), "batch size"));
+  EXPECT_TRUE(absl::StrContains(std::string(r.status().message()), "batch size"));
   EXPECT_EQ(OptimizerFlopsPerParameter("").value(), 0.0);
   EXPECT_EQ(OptimizerFlopsPerParameter("none").value(), 0.0);
 }

@@ -142,6 +142,10 @@ std::vector<Precision> AllPrecisions() {
   return all;
 }
 
+std::vector<std::string> PrecisionNames() {
+  return std::vector<std::string>(std::begin(kPrecisionNames), std::end(kPrecisionNames));
+}
+
 absl::StatusOr<Precision> ParsePrecision(absl::string_view name) {
   const std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(name));
   for (int i = 0; i < kNumPrecisions; ++i) {

@@ -24,6 +24,8 @@ inline constexpr int kNumPrecisions = 6;
 // "fp32", "tf32", "fp16", "bf16", "fp8", "int8".
 absl::string_view PrecisionName(Precision p);
 // The inverse, case-insensitive; InvalidArgument listing the valid names.
+// Every precision name, in the table's column order: the one list of them.
+std::vector<std::string> PrecisionNames();
 absl::StatusOr<Precision> ParsePrecision(absl::string_view name);
 // All precisions in column order.
 std::vector<Precision> AllPrecisions();

@@ -5,7 +5,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "analyzer/render.h"
 
 namespace onnx_flops {
@@ -120,16 +119,6 @@ absl::StatusOr<double> TrainingCost(double price_per_chip_hour, double chips,
   return Finite(price_per_chip_hour * chips * (seconds / 3600), "cost");
 }
 
-std::string HumanDuration(double seconds) {
-  if (!std::isfinite(seconds)) return absl::StrFormat("%g s", seconds);
-  constexpr double kMinute = 60, kHour = 3600, kDay = 86400, kYear = 365.25 * kDay;
-  if (seconds < kMinute) return absl::StrFormat("%.3g s", seconds);
-  if (seconds < kHour) return absl::StrFormat("%.3g minutes", seconds / kMinute);
-  if (seconds < kDay) return absl::StrFormat("%.3g hours", seconds / kHour);
-  if (seconds < kYear) return absl::StrFormat("%.3g days", seconds / kDay);
-  return absl::StrFormat("%.3g years", seconds / kYear);
-}
-
 const std::vector<ComputeThreshold>& ComputeThresholds() {
   static const std::vector<ComputeThreshold>* const kThresholds = new std::vector<ComputeThreshold>{
       {"EU AI Act", 1e25,
@@ -158,15 +147,6 @@ std::vector<ThresholdComparison> CompareWithThresholds(double training_flops) {
     out.push_back(std::move(c));
   }
   return out;
-}
-
-std::string ThresholdLine(double training_flops) {
-  std::vector<std::string> parts;
-  for (const ThresholdComparison& c : CompareWithThresholds(training_flops)) {
-    parts.push_back(absl::StrCat(c.above ? "above" : "below", " the ", c.name, "'s ",
-                                 Sci(c.threshold), " (", Sci(c.ratio), "x)"));
-  }
-  return absl::StrJoin(parts, ", ");
 }
 
 }  // namespace onnx_flops

@@ -77,10 +77,6 @@ absl::StatusOr<double> TrainingCost(double price_per_chip_hour, double chips,
 // "AI and Compute" and of the GPT-3 paper).
 inline constexpr double kFlopPerPetaflopDay = 8.64e19;
 inline double ToPetaflopDays(double flops) { return flops / kFlopPerPetaflopDay; }
-inline double FromPetaflopDays(double pfs_days) { return pfs_days * kFlopPerPetaflopDay; }
-
-// "3.2 hours", "11.5 days", "2.1 years", "45 s": a duration for people.
-std::string HumanDuration(double seconds);
 
 // ---- Policy thresholds ----
 
@@ -104,9 +100,6 @@ struct ThresholdComparison {
 };
 // Each threshold of ComputeThresholds() against `training_flops`.
 std::vector<ThresholdComparison> CompareWithThresholds(double training_flops);
-// "below the EU AI Act's 1e+25 (0.028x) and US EO 14110's 1e+26 (0.0028x)":
-// the report's one line.
-std::string ThresholdLine(double training_flops);
 
 }  // namespace onnx_flops
 

@@ -15,6 +15,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "analyzer/backward.h"
+#include "analyzer/hardware.h"
 #include "analyzer/render.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -23,8 +25,6 @@
 namespace onnx_flops {
 
 const char* const kBackwardModes[] = {"ratio", "per-op", nullptr};
-const char* const kOptimizers[] = {"sgd", "adam", nullptr};
-const char* const kPrecisions[] = {"fp32", "tf32", "fp16", "bf16", "fp8", "int8", nullptr};
 
 namespace {
 
@@ -49,17 +49,22 @@ std::string Percent(double a, double b) {
   return buf;
 }
 
-std::string Choices(const char* const* list) {
+std::vector<std::string> Names(const char* const* list) {
   std::vector<std::string> names;
   for (; *list != nullptr; ++list) names.push_back(*list);
-  return absl::StrJoin(names, ", ");
+  return names;
 }
 
-bool OneOf(const std::string& value, const char* const* list) {
-  for (; *list != nullptr; ++list) {
-    if (value == *list) return true;
-  }
-  return false;
+std::vector<std::string> OptimizerNames() {
+  std::vector<std::string> names;
+  for (const OptimizerCost& o : Optimizers()) names.push_back(o.name);
+  return names;
+}
+
+std::string Choices(const std::vector<std::string>& names) { return absl::StrJoin(names, ", "); }
+
+bool OneOf(const std::string& value, const std::vector<std::string>& names) {
+  return std::find(names.begin(), names.end(), value) != names.end();
 }
 
 // Sets in `to` every field of `from` that is set, matching fields by name
@@ -368,16 +373,16 @@ absl::Status ValidatePhase(const Phase& phase, FieldNaming naming, absl::string_
       return error(f->name(), absl::StrCat("must not be negative ", got));
     }
   }
-  if (phase.has_backward() && !OneOf(phase.backward(), kBackwardModes)) {
-    return error("backward", absl::StrCat("must be one of ", Choices(kBackwardModes), " (got '",
+  if (phase.has_backward() && !OneOf(phase.backward(), Names(kBackwardModes))) {
+    return error("backward", absl::StrCat("must be one of ", Choices(Names(kBackwardModes)), " (got '",
                                           phase.backward(), "')"));
   }
-  if (phase.has_optimizer() && !OneOf(phase.optimizer(), kOptimizers)) {
-    return error("optimizer", absl::StrCat("must be one of ", Choices(kOptimizers), " (got '",
+  if (phase.has_optimizer() && !OneOf(phase.optimizer(), OptimizerNames())) {
+    return error("optimizer", absl::StrCat("must be one of ", Choices(OptimizerNames()), " (got '",
                                            phase.optimizer(), "')"));
   }
-  if (phase.has_precision() && !OneOf(phase.precision(), kPrecisions)) {
-    return error("precision", absl::StrCat("must be one of ", Choices(kPrecisions), " (got '",
+  if (phase.has_precision() && !OneOf(phase.precision(), PrecisionNames())) {
+    return error("precision", absl::StrCat("must be one of ", Choices(PrecisionNames()), " (got '",
                                            phase.precision(), "')"));
   }
   if (phase.has_hardware() && absl::StripAsciiWhitespace(phase.hardware()).empty()) {

@@ -17,7 +17,7 @@
 //   training.backward_ratio  backward/forward FLOP ratio
 //   training.backward        "ratio" or "per-op"
 //   training.frozen          comma-separated initializer name patterns
-//   training.optimizer       "sgd" or "adam"
+//   training.optimizer       none | sgd | momentum | adam | adamw
 //   training.hardware        a hardware table name, e.g. "V100"
 //   training.chips           accelerators used
 //   training.hours           wall-clock hours (or training.days, training.chip_hours)
@@ -43,11 +43,10 @@
 
 namespace onnx_flops {
 
-// The accepted values of Phase's string-valued choices, each list ending
-// with nullptr.
+// The accepted values of Phase's backward mode, ending with nullptr. (The
+// optimizers are backward.h's Optimizers(), the precisions hardware.h's
+// PrecisionNames(): each list is written once.)
 extern const char* const kBackwardModes[];   // "ratio", "per-op"
-extern const char* const kOptimizers[];      // "sgd", "adam"
-extern const char* const kPrecisions[];      // "fp32", "tf32", "fp16", "bf16", "fp8", "int8"
 
 // How a field is named in error messages: as in the config file
 // ("batch_size", prefixed by e.g. "phases[1]."), as a metadata key

@@ -198,7 +198,7 @@ TEST(TrainingConfig, BadValuesNameTheField) {
   EXPECT_EQ(ParseError(R"({"backward": "exact"})"),
             "cfg.json: backward must be one of ratio, per-op (got 'exact')");
   EXPECT_EQ(ParseError(R"({"optimizer": "lion"})"),
-            "cfg.json: optimizer must be one of sgd, adam (got 'lion')");
+            "cfg.json: optimizer must be one of none, sgd, momentum, adam, adamw (got 'lion')");
   EXPECT_EQ(ParseError(R"({"frozen": ["fc1.*", ""]})"),
             "cfg.json: frozen has an empty pattern");
   EXPECT_EQ(ParseError(R"({"phases": [{"examples": 5}, {"name": "ft", "epochs": -1}]})"),

@@ -42,16 +42,6 @@ Phase FlagsPhase(const AnalyzeOptions& o) {
   return p;
 }
 
-// The config's top-level fields share Phase's field numbers: they are the
-// defaults of every listed phase, or the only phase.
-Phase TopLevel(const TrainingConfig& config) {
-  TrainingConfig copy = config;
-  copy.clear_phases();
-  Phase p;
-  p.ParseFromString(copy.SerializeAsString());
-  return p;
-}
-
 bool HasData(const Phase& p) {
   return p.has_examples() || p.has_tokens() || p.has_steps() || p.has_batch_size();
 }
@@ -286,12 +276,8 @@ absl::Status FillTraining(const AnalyzeOptions& options, const TrainingContext& 
   if (!options.training.config_path.empty()) {
     absl::StatusOr<TrainingConfig> config = LoadTrainingConfig(options.training.config_path);
     if (!config.ok()) return config.status();
-    const Phase top = TopLevel(*config);
-    if (config->phases_size() == 0) {
-      file_phases.push_back(top);
-    } else {
-      for (const Phase& p : config->phases()) file_phases.push_back(Merge(p, top, Phase()));
-    }
+    // LoadTrainingConfig gives a single top-level phase as phases[0].
+    file_phases.assign(config->phases().begin(), config->phases().end());
   }
   if (file_phases.empty()) file_phases.push_back(Phase());
   absl::StatusOr<Phase> meta = PhaseFromMetadata(*ctx.model, warnings);

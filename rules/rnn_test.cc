@@ -1,6 +1,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "rules/rule_testing.h"
 
@@ -9,9 +10,6 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 // Counts `b` with the `activations` attribute added.
 absl::StatusOr<Cost> WithActs(NodeBuilder& b, const Strings& acts) {
@@ -46,9 +44,9 @@ TEST(LstmRule, EpochCnnLstmExample) {
   EXPECT_EQ(c->matmul_flops, 26224885760.0);
   EXPECT_EQ(c->macs, 13112442880.0);
   EXPECT_EQ(c->vector_flops, 153600.0);
-  EXPECT_TRUE(Contains(c->detail, "seq=20 x batch=1")) << c->detail;
-  EXPECT_TRUE(Contains(c->detail, "2*4*256*(640000+256) = 1311244288")) << c->detail;
-  EXPECT_TRUE(Contains(c->detail, "vector 7680")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "seq=20 x batch=1")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "2*4*256*(640000+256) = 1311244288")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "vector 7680")) << c->detail;
 }
 
 TEST(LstmRule, BidirectionalTorchShapes) {
@@ -60,7 +58,7 @@ TEST(LstmRule, BidirectionalTorchShapes) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->matmul_flops, 3538944.0);
   EXPECT_EQ(c->vector_flops, 138240.0);
-  EXPECT_TRUE(Contains(c->detail, "dirs=2")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "dirs=2")) << c->detail;
 }
 
 TEST(LstmRule, ReverseIsOneDirection) {
@@ -104,8 +102,8 @@ TEST(LstmRule, PeepholesAndClip) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->matmul_flops, 1769472.0);  // unchanged
   EXPECT_EQ(c->vector_flops, 101376.0);
-  EXPECT_TRUE(Contains(c->detail, "peepholes")) << c->detail;
-  EXPECT_TRUE(Contains(c->detail, "clip")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "peepholes")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "clip")) << c->detail;
 }
 
 TEST(LstmRule, SequenceLensConstantVersusDynamic) {
@@ -118,13 +116,13 @@ TEST(LstmRule, SequenceLensConstantVersusDynamic) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->matmul_flops, 1081344.0);
   EXPECT_EQ(c->vector_flops, 30976.0);
-  EXPECT_TRUE(Contains(c->detail, "sum(sequence_lens)=22")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "sum(sequence_lens)=22")) << c->detail;
   // A sequence_lens computed at run time: the padded 36 rows, said in detail.
   auto d = Recurrent("LSTM", 4, 12, 3, 32, 64, 1, /*bias=*/false)
                .AbsentInput().Input({3}, onnx::TensorProto::INT32).Count();
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(d->matmul_flops, 1769472.0);
-  EXPECT_TRUE(Contains(d->detail, "sequence_lens is dynamic: padded length 12 used"))
+  EXPECT_TRUE(absl::StrContains(d->detail, "sequence_lens is dynamic: padded length 12 used"))
       << d->detail;
   // Bidirectional with lengths: both directions run 22 steps: 2*22*49152 = 2,162,688.
   auto b = Recurrent("LSTM", 4, 12, 3, 32, 64, 2)
@@ -142,8 +140,8 @@ TEST(LstmRule, CustomActivationsPerDirection) {
                                             "Softplus"});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->vector_flops, 87552.0);
-  EXPECT_TRUE(Contains(c->detail, "vector forward 1408")) << c->detail;
-  EXPECT_TRUE(Contains(c->detail, "vector reverse 1024")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "vector forward 1408")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "vector reverse 1024")) << c->detail;
   // Forward only: HardSigmoid, Softsign, Elu = 3*3H + 3H + 4H = 16H; + 8H = 24H = 1536;
   // 36*1536 = 55,296. Case does not matter (onnxruntime lower-cases the names).
   auto f = WithActs(Recurrent("LSTM", 4, 12, 3, 32, 64, 1, /*bias=*/false)
@@ -163,7 +161,7 @@ TEST(LstmRule, HiddenSizeFromWeights) {
                .Count();
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->matmul_flops, 1769472.0);
-  EXPECT_TRUE(Contains(c->detail, "H=64 (R dim 2)")) << c->detail;
+  EXPECT_TRUE(absl::StrContains(c->detail, "H=64 (R dim 2)")) << c->detail;
   // R's shape unknown: W dim 1 / 4 = 256/4 = 64.
   auto w = NodeBuilder("LSTM").Input({12, 3, 32}).Input({1, 256, 32}).UnknownInput().Count();
   ASSERT_TRUE(w.ok()) << w.status();
@@ -171,7 +169,7 @@ TEST(LstmRule, HiddenSizeFromWeights) {
   // Neither: a reason, not a zero.
   auto none = NodeBuilder("LSTM").Input({12, 3, 32}).UnknownInput().UnknownInput().Count();
   ASSERT_FALSE(none.ok());
-  EXPECT_TRUE(Contains(std::string(none.status().message()), "hidden_size"))
+  EXPECT_TRUE(absl::StrContains(std::string(none.status().message()), "hidden_size"))
       << none.status();
 }
 
@@ -190,7 +188,7 @@ TEST(LstmRule, FailurePaths) {
   auto s = NodeBuilder("LSTM").SymbolicInput({-1, 1, 32}, {"seq", "", ""})
                .Input({1, 256, 32}).Input({1, 256, 64}).Attr("hidden_size", 64).Count();
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(Contains(std::string(s.status().message()), "seq")) << s.status();
+  EXPECT_TRUE(absl::StrContains(std::string(s.status().message()), "seq")) << s.status();
   // Unknown X.
   EXPECT_FALSE(NodeBuilder("LSTM").UnknownInput().Input({1, 256, 32}).Input({1, 256, 64})
                    .Count().ok());
@@ -203,7 +201,7 @@ TEST(LstmRule, FailurePaths) {
                , Strings{"Sigmoid", "Gelu", "Tanh"});
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_TRUE(Contains(std::string(a.status().message()), "Gelu")) << a.status();
+  EXPECT_TRUE(absl::StrContains(std::string(a.status().message()), "Gelu")) << a.status();
   // Wrong number of activations.
   EXPECT_FALSE(WithActs(Recurrent("LSTM", 4, 12, 3, 32, 64, 1)
                    , Strings{"Sigmoid", "Tanh"}).ok());
@@ -288,7 +286,7 @@ TEST(RnnRule, ElmanTanhAndCustom) {
                .Attr("layout", 1).Count();
   ASSERT_TRUE(l.ok()) << l.status();
   EXPECT_EQ(l->matmul_flops, 442368.0);
-  EXPECT_TRUE(Contains(l->detail, "padded length 12")) << l->detail;
+  EXPECT_TRUE(absl::StrContains(l->detail, "padded length 12")) << l->detail;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -26,9 +27,6 @@ namespace fs = std::filesystem;
 
 const std::string kTestdata = ONNX_FLOPS_TESTDATA;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out = absl::StrSplit(s, '\n', absl::SkipEmpty());
@@ -93,7 +91,7 @@ TEST_F(Zoo, OneRowPerModelInPathOrderWithErrorRows) {
     lenient.ignore_unknown_fields = true;
     ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(row, &report, lenient).ok()) << row;
     paths.insert(report.model().path());
-    if (!Contains(row, "\"error\":")) {
+    if (!absl::StrContains(row, "\"error\":")) {
       EXPECT_EQ(report.tool(), "onnx-flops") << row;
       continue;
     }
@@ -101,22 +99,22 @@ TEST_F(Zoo, OneRowPerModelInPathOrderWithErrorRows) {
     const std::string& path = report.model().path();
     ErrorRow error;
     ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(row, &error).ok()) << row;
-    if (Contains(path, "corrupt_truncated")) {
-      EXPECT_TRUE(Contains(error.error(), "truncated")) << row;
-    } else if (Contains(path, "corrupt_empty")) {
-      EXPECT_TRUE(Contains(error.error(), "file is empty")) << row;
-    } else if (Contains(path, "corrupt_text")) {
-      EXPECT_TRUE(Contains(error.error(), "not a valid ONNX model")) << row;
+    if (absl::StrContains(path, "corrupt_truncated")) {
+      EXPECT_TRUE(absl::StrContains(error.error(), "truncated")) << row;
+    } else if (absl::StrContains(path, "corrupt_empty")) {
+      EXPECT_TRUE(absl::StrContains(error.error(), "file is empty")) << row;
+    } else if (absl::StrContains(path, "corrupt_text")) {
+      EXPECT_TRUE(absl::StrContains(error.error(), "not a valid ONNX model")) << row;
     } else {
       ADD_FAILURE() << "unexpected error row: " << row;
     }
   }
   EXPECT_EQ(errors, 3);
   EXPECT_EQ(static_cast<int>(paths.size()), models_);  // each model exactly once
-  EXPECT_TRUE(Contains(r.err, absl::StrCat("onnx-flops: ", models_, " models, 3 failed to load")))
+  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("onnx-flops: ", models_, " models, 3 failed to load")))
       << r.err;
-  EXPECT_TRUE(Contains(r.err, "most expensive")) << r.err;
-  EXPECT_FALSE(Contains(r.err, "\r")) << "no progress bar when stderr is not a terminal";
+  EXPECT_TRUE(absl::StrContains(r.err, "most expensive")) << r.err;
+  EXPECT_FALSE(absl::StrContains(r.err, "\r")) << "no progress bar when stderr is not a terminal";
 }
 
 TEST_F(Zoo, SameBytesWhateverTheJobs) {
@@ -174,14 +172,14 @@ TEST_F(Zoo, GatesApplyToEveryModel) {
   EXPECT_EQ(r.exit_code, 1) << Describe(args, r);
   int failed = 0;
   for (const std::string& row : Lines(r.out)) {
-    if (Contains(row, ",failed,")) {
+    if (absl::StrContains(row, ",failed,")) {
       ++failed;
-      EXPECT_TRUE(Contains(row, "epoch_cnn_lstm.onnx")) << row;
-      EXPECT_TRUE(Contains(row, ",--max-flops")) << row;
+      EXPECT_TRUE(absl::StrContains(row, "epoch_cnn_lstm.onnx")) << row;
+      EXPECT_TRUE(absl::StrContains(row, ",--max-flops")) << row;
     }
   }
   EXPECT_EQ(failed, 1);
-  EXPECT_TRUE(Contains(r.err, "0 failed to load, 1 failed a gate or the baseline")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "0 failed to load, 1 failed a gate or the baseline")) << r.err;
   // The corrupt files win: exit 2 even though a gate failed too.
   EXPECT_EQ(RunBinary({*root_, "--format", "csv", "--max-flops", "1G"}).exit_code, 2);
   // All pass: exit 0.
@@ -200,14 +198,14 @@ TEST_F(Zoo, BaselineOfABatchRunIsMatchedByPath) {
   const RunResult grown =
       RunBinary({dir, "--format", "csv", "--baseline", base, "--dim", "batch=2"});
   EXPECT_EQ(grown.exit_code, 1) << grown.err;
-  EXPECT_TRUE(Contains(grown.out, ",failed,")) << grown.out;
-  EXPECT_TRUE(Contains(grown.out, "--baseline,1\n")) << grown.out;  // flops_vs_baseline +100%
+  EXPECT_TRUE(absl::StrContains(grown.out, ",failed,")) << grown.out;
+  EXPECT_TRUE(absl::StrContains(grown.out, "--baseline,1\n")) << grown.out;  // flops_vs_baseline +100%
   // A smaller run says which baseline models it no longer has, and passes.
   const RunResult part = RunBinary({dir + "/d0", "--format", "csv", "--baseline", base});
   fs::remove(base);
   EXPECT_EQ(part.exit_code, 0) << part.err;
   const int gone = (models_ - 3) / 40 * 9;  // family0 holds d0..d9; d1..d9 are gone
-  EXPECT_TRUE(Contains(part.err, absl::StrCat(gone, " models of the baseline are not in this run")))
+  EXPECT_TRUE(absl::StrContains(part.err, absl::StrCat(gone, " models of the baseline are not in this run")))
       << part.err;
 }
 
@@ -221,7 +219,7 @@ TEST_F(Zoo, FilesFrom) {
   EXPECT_EQ(static_cast<int>(Lines(r.out).size()), 1 + 1 + (models_ - 3) / 4) << r.out;
   const RunResult none = RunBinary({"--files-from", "-"});  // stdin is /dev/null
   EXPECT_EQ(none.exit_code, 0) << none.err;
-  EXPECT_TRUE(Contains(none.err, "0 models")) << none.err;
+  EXPECT_TRUE(absl::StrContains(none.err, "0 models")) << none.err;
   EXPECT_EQ(RunBinary({"--files-from", "/nonexistent/list"}).exit_code, 2);
 }
 
@@ -232,14 +230,14 @@ TEST_F(Zoo, SeveralPathsAndFormats) {
   EXPECT_EQ(r.exit_code, 2) << Describe(args, r);
   const std::vector<std::string> rows = Lines(r.out);
   ASSERT_EQ(rows.size(), 4u) << r.out;  // header + 3
-  EXPECT_TRUE(Contains(rows[1], "no_such.onnx")) << r.out;
+  EXPECT_TRUE(absl::StrContains(rows[1], "no_such.onnx")) << r.out;
   EXPECT_EQ(rows[1].rfind("ERROR", 0), 0u) << r.out;
-  EXPECT_TRUE(Contains(rows[3], "tiny_mlp.onnx")) << r.out;
-  EXPECT_TRUE(Contains(rows[3], "407 K")) << r.out;  // 407,100 FLOP per example
+  EXPECT_TRUE(absl::StrContains(rows[3], "tiny_mlp.onnx")) << r.out;
+  EXPECT_TRUE(absl::StrContains(rows[3], "407 K")) << r.out;  // 407,100 FLOP per example
   const RunResult md = RunBinary({kTestdata + "/tiny_mlp.onnx", "--batch", "--format", "markdown"});
   EXPECT_EQ(md.exit_code, 0);
   EXPECT_EQ(Lines(md.out).size(), 3u) << md.out;
-  EXPECT_TRUE(Contains(md.out, "| 203.5 K | 407 K |") || Contains(md.out, "| 204 K | 407 K |"))
+  EXPECT_TRUE(absl::StrContains(md.out, "| 203.5 K | 407 K |") || absl::StrContains(md.out, "| 204 K | 407 K |"))
       << md.out;
   // A single JSON report per model would not be one row: refused in batch mode.
   EXPECT_EQ(RunBinary({*root_, "--format", "json"}).exit_code, 2);

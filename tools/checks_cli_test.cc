@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -25,9 +26,6 @@ const std::string kTestdata = ONNX_FLOPS_TESTDATA;
 const std::string kTinyMlp = kTestdata + "/tiny_mlp.onnx";
 const std::string kSmallCnn = kTestdata + "/small_cnn.onnx";
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out = absl::StrSplit(s, '\n', absl::SkipEmpty());
@@ -40,7 +38,7 @@ TEST(CliGates, PassingGatesExitZero) {
   const RunResult r = RunBinary(args);
   EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
   EXPECT_EQ(r.err, "") << Describe(args, r);
-  EXPECT_TRUE(Contains(r.out, "pass  gate --max-flops passed")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "pass  gate --max-flops passed")) << r.out;
 }
 
 TEST(CliGates, EachFailingGateExitsOneAndSaysByHowMuch) {
@@ -69,7 +67,7 @@ TEST(CliGates, EachFailingGateExitsOneAndSaysByHowMuch) {
     EXPECT_EQ(r.exit_code, 1) << what;
     ASSERT_EQ(Lines(r.err).size(), 1u) << what;
     EXPECT_EQ(Lines(r.err)[0].rfind(c.line, 0), 0u) << what;
-    EXPECT_TRUE(Contains(r.out, "FAIL  gate")) << what;  // the report is still printed
+    EXPECT_TRUE(absl::StrContains(r.out, "FAIL  gate")) << what;  // the report is still printed
   }
 }
 
@@ -79,7 +77,7 @@ TEST(CliGates, SeveralFailuresOneLineEach) {
   const RunResult r = RunBinary(args);
   EXPECT_EQ(r.exit_code, 1) << Describe(args, r);
   EXPECT_EQ(Lines(r.err).size(), 2u) << Describe(args, r);
-  EXPECT_TRUE(Contains(r.out, "\"gate\": \"--max-params\"")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "\"gate\": \"--max-params\"")) << r.out;
 }
 
 class CliBaseline : public ::testing::Test {
@@ -107,8 +105,8 @@ TEST_F(CliBaseline, SameModelPasses) {
   const std::vector<std::string> args = {kTinyMlp, "--baseline", base};
   const RunResult r = RunBinary(args);
   EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
-  EXPECT_TRUE(Contains(r.out, "within the tolerance of 0% growth")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "every op type's FLOPs are unchanged")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "within the tolerance of 0% growth")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "every op type's FLOPs are unchanged")) << r.out;
 }
 
 TEST_F(CliBaseline, GrowthPastTheToleranceExitsOne) {
@@ -118,11 +116,11 @@ TEST_F(CliBaseline, GrowthPastTheToleranceExitsOne) {
                                          "--max-increase", "50%"};
   const RunResult r = RunBinary(args);
   EXPECT_EQ(r.exit_code, 1) << Describe(args, r);
-  EXPECT_TRUE(Contains(r.err, "flops: grown +100.0%, 407,100 -> 814,200, over the 50% tolerance"))
+  EXPECT_TRUE(absl::StrContains(r.err, "flops: grown +100.0%, 407,100 -> 814,200, over the 50% tolerance"))
       << r.err;
-  EXPECT_TRUE(Contains(r.out, "note: batch size differs: 1 in the baseline, 2 now")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "note: batch size differs: 1 in the baseline, 2 now")) << r.out;
   // Parameters did not change: no line for them.
-  EXPECT_FALSE(Contains(r.err, "parameters")) << r.err;
+  EXPECT_FALSE(absl::StrContains(r.err, "parameters")) << r.err;
   // A tolerance of 100% lets it through.
   const std::vector<std::string> ok = {kTinyMlp, "--dim", "batch=2", "--baseline", base,
                                        "--max-increase", "100%"};
@@ -137,9 +135,9 @@ TEST_F(CliBaseline, AnotherModelShowsNewAndVanishedOpTypes) {
                                          "1000000%", "--format", "markdown"};
   const RunResult r = RunBinary(args);
   EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
-  EXPECT_TRUE(Contains(r.out, "| Conv | 0 |")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "| new |")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "| vanished |")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "| Conv | 0 |")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "| new |")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "| vanished |")) << r.out;
 }
 
 TEST_F(CliBaseline, Errors) {
@@ -161,10 +159,10 @@ TEST(CliMarkdown, SummaryTablesForAPullRequest) {
   const std::vector<std::string> args = {kTinyMlp, "--format", "markdown", "--max-flops", "1M"};
   const RunResult r = RunBinary(args);
   EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
-  EXPECT_TRUE(Contains(r.out, "| per example | 407,100 (407 K) |")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "| `--max-flops` | forward FLOPs per example | 1e+06 | 4.07e+05 | pass |"))
+  EXPECT_TRUE(absl::StrContains(r.out, "| per example | 407,100 (407 K) |")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "| `--max-flops` | forward FLOPs per example | 1e+06 | 4.07e+05 | pass |"))
       << r.out;
-  EXPECT_TRUE(Contains(r.out, "| Gemm | 2 | 406,794 |")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "| Gemm | 2 | 406,794 |")) << r.out;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "tools/cli_args.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -7,10 +8,13 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
+#include "analyzer/backward.h"
+#include "analyzer/hardware.h"
 #include "analyzer/training_config.h"
 #include "audit/model_files.h"
 
@@ -42,7 +46,7 @@ training, method 1 (forward per example x (1 + backward ratio) x examples x epoc
   --backward-ratio R      backward/forward FLOP ratio (default 2)
   --backward MODEL        ratio (default: backward = ratio x forward) or per-op
   --frozen PATTERN        per-op: parameters (glob on initializer names) that get no gradient
-  --optimizer NAME        per-op: add the weight updates of sgd or adam
+  --optimizer NAME        per-op: add the weight updates of none, sgd, momentum, adam or adamw
   --training-config FILE  the same (and phases, hardware) as JSON; flags win over it
 
 training, method 2 (GPU time x chips x peak FLOP/s x utilization)
@@ -62,7 +66,8 @@ gates (exit 1 when one fails; the report is still printed)
                           training FLOPs may grow by P percent (default 0%)
 
 batch mode (directories are searched recursively for *.onnx; also with --batch)
-  --jobs N                worker processes (default: one per core)
+  --jobs N, -j N          worker processes (default: one per core)
+  --batch                 batch mode (one row) even for a single file
   --shard I/N             only the files whose path hash is I modulo N (0 <= I < N)
   --files-from FILE       more paths, one per line (- for stdin), e.g. from find
   --no-progress           no progress bar (it is drawn only when stderr is a terminal)
@@ -90,7 +95,7 @@ output
   --per-node              add the per-node table (text, json; csv: one row per node)
   --list-rules            print every registered op rule with its formula
   --list-hardware         print the hardware table with the source of every figure
-  --version, --help
+  --version, --help, -h
 
 exit status: 0 ok; 1 a gate or the baseline failed; 2 bad input or usage (one
 line on stderr). In batch mode 2 if any file failed to load, after all were
@@ -196,23 +201,26 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
       OF_ASSIGN_OR_RETURN(args.analyze.training.config_path, take());
     } else if (name == "--backward") {
       OF_ASSIGN_OR_RETURN(std::string v, take());
-      if (v != "ratio" && v != "per-op") {
-        return Usage(absl::StrCat("--backward ", v, ": 'ratio' or 'per-op'"));
-      }
+      bool known = false;
+      for (const char* const* m = kBackwardModes; *m != nullptr; ++m) known = known || v == *m;
+      if (!known) return Usage(absl::StrCat("--backward ", v, ": 'ratio' or 'per-op'"));
       args.analyze.training.backward_model = v;
     } else if (name == "--frozen") {
       OF_ASSIGN_OR_RETURN(std::string v, take());
       args.analyze.training.frozen.push_back(v);
     } else if (name == "--optimizer") {
       OF_ASSIGN_OR_RETURN(std::string v, take());
-      if (v != "sgd" && v != "adam") return Usage(absl::StrCat("--optimizer ", v, ": sgd or adam"));
+      if (!OptimizerFlopsPerParameter(v).ok() || v.empty()) {
+        return Usage(absl::StrCat("--optimizer ", v, ": ", OptimizerChoices()));
+      }
       args.analyze.training.optimizer = v;
     } else if (name == "--hardware") {
       OF_ASSIGN_OR_RETURN(args.analyze.hardware.hardware, take());
     } else if (name == "--precision") {
       OF_ASSIGN_OR_RETURN(std::string v, take());
-      if (v != "fp32" && v != "tf32" && v != "fp16" && v != "bf16" && v != "fp8" && v != "int8") {
-        return Usage(absl::StrCat("--precision ", v, ": fp32, tf32, fp16, bf16, fp8 or int8"));
+      const std::vector<std::string> precisions = PrecisionNames();
+      if (std::find(precisions.begin(), precisions.end(), v) == precisions.end()) {
+        return Usage(absl::StrCat("--precision ", v, ": ", absl::StrJoin(precisions, ", ")));
       }
       args.analyze.hardware.precision = v;
     } else if (name == "--chips" || name == "--hours" || name == "--days" ||

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
@@ -23,6 +24,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "proto/report.pb.h"
+#include "analyzer/backward.h"
 #include "tools/run_binary_testing.h"
 
 namespace onnx_flops {
@@ -44,9 +46,6 @@ constexpr double kTinyMlpVectorFlops = 256      // fc1 bias
 constexpr double kTinyMlpFlops = kTinyMlpMatmulFlops + kTinyMlpVectorFlops;
 static_assert(kTinyMlpFlops == 407100, "tiny_mlp hand count");
 
-bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return haystack.find(needle) != absl::string_view::npos;
-}
 
 // Exit 2, nothing on stdout, exactly one line on stderr starting "onnx-flops: ".
 // Returns that line without its newline.
@@ -136,10 +135,10 @@ TEST(CliErrors, EveryBadTestdataFile) {
     }
 
     const std::string line = ExpectOneLineError({file.string()});
-    EXPECT_TRUE(Contains(line, file.string())) << line;
+    EXPECT_TRUE(absl::StrContains(line, file.string())) << line;
     if (entry != nullptr && entry->fields().count("error_should_mention")) {
       for (const auto& want : entry->fields().at("error_should_mention").list_value().values()) {
-        EXPECT_TRUE(Contains(line, want.string_value()))
+        EXPECT_TRUE(absl::StrContains(line, want.string_value()))
             << "should mention '" << want.string_value() << "': " << line;
       }
     }
@@ -151,12 +150,12 @@ TEST(CliErrors, EveryBadTestdataFile) {
 TEST(CliErrors, MissingFile) {
   const std::string path = kTestdata + "/no_such_model.onnx";
   const std::string line = ExpectOneLineError({path});
-  EXPECT_TRUE(Contains(line, path)) << line;
+  EXPECT_TRUE(absl::StrContains(line, path)) << line;
 }
 
 TEST(CliErrors, DevNull) {
   const std::string line = ExpectOneLineError({"/dev/null"});
-  EXPECT_TRUE(Contains(line, "/dev/null")) << line;
+  EXPECT_TRUE(absl::StrContains(line, "/dev/null")) << line;
 }
 
 TEST(CliErrors, UsageErrorsMentionHelp) {
@@ -176,7 +175,7 @@ TEST(CliErrors, UsageErrorsMentionHelp) {
   };
   for (const auto& args : cases) {
     const std::string line = ExpectOneLineError(args);
-    EXPECT_TRUE(Contains(line, "--help")) << line;
+    EXPECT_TRUE(absl::StrContains(line, "--help")) << line;
   }
 }
 
@@ -193,7 +192,7 @@ TEST(CliErrors, BindingErrorsFromTheAnalyzer) {
   };
   for (const auto& args : cases) {
     const std::string line = ExpectOneLineError(args);
-    EXPECT_TRUE(Contains(line, kTinyMlp)) << line;
+    EXPECT_TRUE(absl::StrContains(line, kTinyMlp)) << line;
   }
 }
 
@@ -210,7 +209,7 @@ TEST(CliErrors, OverridingAFixedDimIsNeverSilent) {
   Report report;
   ASSERT_TRUE(ParseReport(r.out, &report));
   bool warned = false;
-  for (const std::string& w : report.warnings()) warned |= Contains(w, "784");
+  for (const std::string& w : report.warnings()) warned |= absl::StrContains(w, "784");
   EXPECT_TRUE(warned) << r.out;
 }
 
@@ -228,14 +227,14 @@ TEST(Cli, HelpAndVersion) {
 
 TEST(Cli, TextReportWithTraining) {
   const std::string out = ExpectSuccess({kTinyMlp, "--examples", "60000", "--epochs", "10"});
-  EXPECT_TRUE(Contains(out, "TRAINING COMPUTE")) << out;
-  EXPECT_TRUE(Contains(out, "407,100")) << out;   // forward FLOPs at batch 1
-  EXPECT_TRUE(Contains(out, "Gemm")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "TRAINING COMPUTE")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "407,100")) << out;   // forward FLOPs at batch 1
+  EXPECT_TRUE(absl::StrContains(out, "Gemm")) << out;
 }
 
 TEST(Cli, TextReportWithoutTrainingHasNoTrainingSection) {
   const std::string out = ExpectSuccess({kTinyMlp});
-  EXPECT_FALSE(Contains(out, "TRAINING COMPUTE")) << out;
+  EXPECT_FALSE(absl::StrContains(out, "TRAINING COMPUTE")) << out;
 }
 
 TEST(Cli, JsonReport) {
@@ -337,19 +336,30 @@ TEST(Cli, CsvByOpType) {
 TEST(Cli, ListRules) {
   const std::string out = ExpectSuccess({"--list-rules"});
   std::vector<std::string> ops;
+  size_t backward_lines = 0;
+  bool in_backward = false;
   for (const std::string& line : Lines(out)) {
+    if (line.empty()) continue;
+    // The op rules, then the per-op backward model's formulas.
+    in_backward = in_backward || line.rfind("backward pass (--backward per-op", 0) == 0;
+    if (in_backward) {
+      backward_lines += line.rfind("  ", 0) == 0 ? 1 : 0;
+      continue;
+    }
     ops.push_back(line.substr(0, line.find(' ')));
   }
+  EXPECT_EQ(backward_lines, BackwardRuleFormulas().size()) << out;
   for (const char* op : {"MatMul", "Gemm", "Conv", "Relu", "Softmax"}) {
     EXPECT_NE(std::find(ops.begin(), ops.end(), op), ops.end()) << op << " not listed:\n" << out;
   }
   const std::string md = ExpectSuccess({"--list-rules", "--format", "markdown"});
   // A markdown table (possibly after a preamble): header, separator, one row per rule.
-  EXPECT_TRUE(Contains(md, "| op | domain | family | formula |\n|---|")) << md.substr(0, 400);
-  EXPECT_TRUE(Contains(md, "\n| MatMul |")) << md.substr(0, 400);
+  EXPECT_TRUE(absl::StrContains(md, "| op | domain | family | formula |\n|---|")) << md.substr(0, 400);
+  EXPECT_TRUE(absl::StrContains(md, "\n| MatMul |")) << md.substr(0, 400);
   size_t table_rows = 0;
   for (const std::string& line : Lines(md)) table_rows += line.rfind("| ", 0) == 0 ? 1 : 0;
-  EXPECT_EQ(table_rows, Lines(out).size() + 1);   // + the header row
+  EXPECT_EQ(table_rows, ops.size() + 1);   // + the header row
+  EXPECT_TRUE(absl::StrContains(md, "\n## Backward pass (--backward per-op)\n")) << md;
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "analyzer/analyze.h"
+#include "analyzer/backward.h"
 #include "analyzer/baseline.h"
 #include "analyzer/child_process.h"
 #include "analyzer/hardware.h"
@@ -260,6 +261,11 @@ void ListRules(const std::string& format) {
                 << " | " << r->family << " | "
                 << absl::StrReplaceAll(r->formula, {{"|", "\\|"}, {"*", "\\*"}}) << " |\n";
     }
+    std::cout << "\n## Backward pass (--backward per-op)\n\n"
+                 "ng(X) = 1 when X needs a gradient, else 0.\n\n";
+    for (const std::string& f : BackwardRuleFormulas()) {
+      std::cout << "- " << absl::StrReplaceAll(f, {{"*", "\\*"}}) << "\n";
+    }
     return;
   }
   for (const Rule* r : rules) {
@@ -267,6 +273,8 @@ void ListRules(const std::string& format) {
     std::cout << op << std::string(op.size() < 28 ? 28 - op.size() : 1, ' ') << "["
               << r->family << "] " << r->formula << "\n";
   }
+  std::cout << "\nbackward pass (--backward per-op; ng(X) = 1 when X needs a gradient):\n";
+  for (const std::string& f : BackwardRuleFormulas()) std::cout << "  " << f << "\n";
 }
 
 int Run(const std::vector<std::string>& argv) {
