@@ -1,5 +1,6 @@
-// Renders a Report as text (for people), JSON (for programs) or CSV (for
-// spreadsheets). All three read the same message; none computes anything.
+// Renders a Report in every output format: text (for people), JSON (for
+// programs), CSV (for spreadsheets), Markdown, HTML and the compute statement.
+// Every renderer reads the same message; none computes anything.
 #ifndef ONNX_FLOPS_ANALYZER_RENDER_H_
 #define ONNX_FLOPS_ANALYZER_RENDER_H_
 
