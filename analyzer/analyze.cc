@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "analyzer/attention_view.h"
 #include "analyzer/batch.h"
+#include "analyzer/element_type.h"
 #include "analyzer/file_digest.h"
 #include "analyzer/graph_order.h"
 #include "analyzer/onnx_guard.h"
@@ -28,26 +29,6 @@ namespace {
 bool IsFloating(int32_t t) {
   return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
          t == onnx::TensorProto::FLOAT16 || t == onnx::TensorProto::BFLOAT16;
-}
-
-double BytesPerElement(int32_t t) {
-  switch (t) {
-    case onnx::TensorProto::DOUBLE:
-    case onnx::TensorProto::INT64:
-    case onnx::TensorProto::UINT64:
-      return 8;
-    case onnx::TensorProto::FLOAT:
-    case onnx::TensorProto::INT32:
-    case onnx::TensorProto::UINT32:
-      return 4;
-    case onnx::TensorProto::FLOAT16:
-    case onnx::TensorProto::BFLOAT16:
-    case onnx::TensorProto::INT16:
-    case onnx::TensorProto::UINT16:
-      return 2;
-    default:
-      return 1;
-  }
 }
 
 std::string TypeName(int32_t t) {
@@ -124,7 +105,7 @@ void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
       continue;
     }
     if (IsFloating(t.data_type())) params += n;
-    bytes += n * BytesPerElement(t.data_type());
+    bytes += n * static_cast<double>(ElementBytes(t.data_type()));
     external = external || t.data_location() == onnx::TensorProto::EXTERNAL;
   }
   for (const auto& t : g.sparse_initializer()) {
@@ -135,7 +116,7 @@ void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
       continue;
     }
     if (IsFloating(t.values().data_type())) params += n;
-    bytes += n * BytesPerElement(t.values().data_type());
+    bytes += n * static_cast<double>(ElementBytes(t.values().data_type()));
   }
   if (nonsense > 0) {
     warnings->push_back(absl::StrCat(nonsense, " initializer(s) declare negative dims, dims past "

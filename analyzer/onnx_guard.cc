@@ -5,37 +5,13 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
+#include "analyzer/element_type.h"
 #include "onnx/defs/schema.h"
 
 namespace onnx_flops {
 namespace {
 
 constexpr char kUnsafeOpType[] = "OnnxFlopsUnsafeForInference";
-
-// Bytes per element of the types whose raw_data ONNX's ParseData copies; 1 for
-// the rest (bytes, strings, unknown codes), which any size fits.
-size_t ElementBytes(int32_t type) {
-  switch (type) {
-    case onnx::TensorProto::DOUBLE:
-    case onnx::TensorProto::INT64:
-    case onnx::TensorProto::UINT64:
-    case onnx::TensorProto::COMPLEX64:
-      return 8;
-    case onnx::TensorProto::FLOAT:
-    case onnx::TensorProto::INT32:
-    case onnx::TensorProto::UINT32:
-      return 4;
-    case onnx::TensorProto::FLOAT16:
-    case onnx::TensorProto::BFLOAT16:
-    case onnx::TensorProto::INT16:
-    case onnx::TensorProto::UINT16:
-      return 2;
-    case onnx::TensorProto::COMPLEX128:
-      return 16;
-    default:
-      return 1;
-  }
-}
 
 int DropIn(onnx::TensorProto* t) {
   if (t->raw_data().empty() || t->raw_data().size() % ElementBytes(t->data_type()) == 0) {
