@@ -7,17 +7,15 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "analyzer/analyze.h"
-#include "analyzer/baseline.h"
-#include "analyzer/render.h"
-#include "audit/checks.h"
 #include "tools/cli_args.h"
+#include "tools/run_model.h"
 
 namespace onnx_flops {
 namespace {
@@ -47,35 +45,18 @@ absl::Status CheckOneReport(const CliArgs& args) {
   return absl::OkStatus();
 }
 
-// What main() does for one model with --format json, minus the exit status
-// (the gates are in the report).
+// What main() does for one model (tools/run_model.h) with --format json
+// unless the package asked for html or statement, minus the exit status (the
+// gates are in the report).
 absl::StatusOr<std::string> Run(const std::vector<std::string>& argv,
                                 std::optional<absl::string_view> bytes, bool pretty) {
   absl::StatusOr<CliArgs> args = ParseCliArgs(argv);
   if (!args.ok()) return args.status();
   if (absl::Status s = CheckOneReport(*args); !s.ok()) return s;
-  CheckOptions checks;
-  Baseline baseline;
-  if (absl::Status s = ChecksFromArgs(*args, &baseline, &checks); !s.ok()) return s;
-  const std::string& path = args->paths[0];
-  absl::StatusOr<Report> report = bytes.has_value() ? AnalyzeBytes(*bytes, path, args->analyze)
-                                                    : AnalyzeFile(path, args->analyze);
-  if (!report.ok()) return report.status();
-  // The same analysis from the shell; a model in memory has no file to name.
-  if (!bytes.has_value()) report->set_command_line(CommandLineOf(argv));
-  const CheckOutcome outcome = ApplyChecks(checks, &*report);
-  if (checks.baseline != nullptr && !outcome.compared) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        args->baseline, " holds no report for ", path,
-        " (a JSON Lines baseline is matched by model path)"));
-  }
-  // The package asks for these by adding --format; everything else is JSON.
-  if (args->format == "statement") {
-    return RenderStatement(*report, args->statement_style == "latex" ? StatementStyle::kLatex
-                                                                     : StatementStyle::kMarkdown);
-  }
-  if (args->format == "html") return RenderHtml(*report);
-  return RenderJson(*report, pretty);
+  if (args->format != "statement" && args->format != "html") args->format = "json";
+  absl::StatusOr<OneModel> one = RunOneModel(*args, argv, bytes, pretty);
+  if (!one.ok()) return one.status();
+  return std::move(one->output);
 }
 
 // Called with the GIL held. The exception types are the ones a Python caller

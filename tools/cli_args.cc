@@ -17,6 +17,7 @@
 #include "analyzer/hardware.h"
 #include "analyzer/training_config.h"
 #include "audit/model_files.h"
+#include "tools/formats.h"
 
 namespace onnx_flops {
 
@@ -354,11 +355,8 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
       }
     } else if (name == "--format") {
       OF_ASSIGN_OR_RETURN(args.format, take());
-      if (args.format != "text" && args.format != "json" && args.format != "jsonl" &&
-          args.format != "csv" && args.format != "markdown" && args.format != "html" &&
-          args.format != "statement") {
-        return Usage(absl::StrCat("unknown --format '", args.format,
-                                  "': text, json, jsonl, csv, markdown, html or statement"));
+      if (FindFormat(args.format) == nullptr) {
+        return Usage(absl::StrCat("unknown --format '", args.format, "': ", FormatNames()));
       }
     } else if (name == "--statement-style") {
       OF_ASSIGN_OR_RETURN(args.statement_style, take());
@@ -413,8 +411,9 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
   }
   if (max_increase_given && args.baseline.empty()) return Usage("--max-increase needs --baseline");
   // The HTML report's node table and the statement's file hash.
-  if (args.format == "html") args.analyze.per_node = true;
-  if (args.format == "statement") args.analyze.sha256 = true;
+  const Format* format = FindFormat(args.format);
+  if (format->needs_per_node) args.analyze.per_node = true;
+  if (format->needs_sha256) args.analyze.sha256 = true;
   return args;
 }
 

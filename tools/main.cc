@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_replace.h"
@@ -38,6 +39,8 @@
 #include "audit/run_batch.h"
 #include "rules/rule.h"
 #include "tools/cli_args.h"
+#include "tools/formats.h"
+#include "tools/run_model.h"
 
 namespace onnx_flops {
 namespace {
@@ -77,7 +80,7 @@ void ReportFailedChecks(const Report& report) {
 bool IsBatch(const CliArgs& args) {
   std::error_code ec;
   return args.batch || !args.files_from.empty() || args.paths.size() != 1 ||
-         !args.shard.empty() || args.format == "jsonl" ||
+         !args.shard.empty() || FindFormat(args.format)->render == nullptr ||
          std::filesystem::is_directory(args.paths[0], ec);
 }
 
@@ -230,11 +233,14 @@ void InjectFault(absl::string_view where, const std::string& key) {
 #endif
 
 int RunBatchMode(const CliArgs& args, CheckOptions checks, const std::vector<std::string>& argv) {
-  if (args.format == "json" || args.format == "html" || args.format == "statement") {
+  if (!FindFormat(args.format)->batch_rows) {
+    std::vector<std::string> rows;
+    for (const Format& f : Formats()) {
+      if (f.batch_rows) rows.push_back(f.name);
+    }
     return Fail(absl::InvalidArgumentError(absl::StrCat(
-        "--format ", args.format,
-        " describes one model; batch mode writes one row per model: --format jsonl, csv, text "
-        "or markdown")));
+        "--format ", args.format, " describes one model; batch mode writes one row per model: ",
+        "--format ", absl::StrJoin(rows, ", "))));
   }
   if (args.per_node && args.format != "jsonl") {
     return Fail(absl::InvalidArgumentError("in batch mode --per-node needs --format jsonl"));
@@ -304,12 +310,11 @@ int Run(const std::vector<std::string>& argv) {
   if (!args->files_from.empty()) {
     if (absl::Status s = ReadPathList(args->files_from, &args->paths); !s.ok()) return Fail(s);
   }
-  CheckOptions checks;
-  Baseline baseline;
-  if (absl::Status s = ChecksFromArgs(*args, &baseline, &checks); !s.ok()) return Fail(s);
-  const std::string self = SelfExe(argv);
-  ConfigureOnnx(*args, self);
+  ConfigureOnnx(*args, SelfExe(argv));
   if (IsBatch(*args)) {
+    CheckOptions checks;
+    Baseline baseline;
+    if (absl::Status s = ChecksFromArgs(*args, &baseline, &checks); !s.ok()) return Fail(s);
     baseline.single_report_fallback = false;
     return RunBatchMode(*args, checks, argv);
   }
@@ -318,39 +323,12 @@ int Run(const std::vector<std::string>& argv) {
   InjectFault("single-", args->paths[0]);
 #endif
 
-  absl::StatusOr<Report> report = AnalyzeFile(args->paths[0], args->analyze);
-  if (!report.ok()) return Fail(report.status());
-  const CheckOutcome outcome = ApplyChecks(checks, &*report);
-  if (checks.baseline != nullptr && !outcome.compared) {
-    return Fail(absl::InvalidArgumentError(absl::StrCat(
-        args->baseline, " holds no report for ", args->paths[0],
-        " (a JSON Lines baseline is matched by model path)")));
-  }
-
-  report->set_command_line(CommandLineOf(argv));
-  std::string out;
-  if (args->format == "markdown") {
-    out = RenderMarkdown(*report);
-  } else if (args->format == "html") {
-    out = RenderHtml(*report);
-  } else if (args->format == "statement") {
-    out = RenderStatement(*report, args->statement_style == "latex" ? StatementStyle::kLatex
-                                                                     : StatementStyle::kMarkdown);
-  } else if (args->format == "json") {
-    absl::StatusOr<std::string> json = RenderJson(*report);
-    if (!json.ok()) return Fail(json.status());
-    out = *std::move(json);
-  } else if (args->format == "csv") {
-    out = RenderCsv(*report, args->per_node);
-  } else {
-    TextOptions text;
-    text.per_node = args->per_node;
-    out = RenderText(*report, text);
-  }
-  std::cout << out;
+  absl::StatusOr<OneModel> one = RunOneModel(*args, argv);
+  if (!one.ok()) return Fail(one.status());
+  std::cout << one->output;
   std::cout.flush();
-  if (!outcome.passed) {
-    ReportFailedChecks(*report);
+  if (!one->checks_passed) {
+    ReportFailedChecks(one->report);
     return kExitCheckFailed;
   }
   return kExitOk;
