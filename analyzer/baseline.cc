@@ -10,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "analyzer/render.h"
+#include "analyzer/util/number_format.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace onnx_flops {

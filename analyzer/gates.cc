@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "analyzer/render.h"
+#include "analyzer/util/number_format.h"
 
 namespace onnx_flops {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_format.h"
-#include "analyzer/render.h"
+#include "analyzer/util/number_format.h"
 #include "analyzer/valid_utf8.h"
 
 namespace onnx_flops {

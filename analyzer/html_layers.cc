@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "analyzer/render.h"
+#include "analyzer/util/number_format.h"
 
 namespace onnx_flops {
 namespace html {

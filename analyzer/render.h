@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "analyzer/util/number_format.h"  // the renderers' numbers, for their callers
 #include "proto/report.pb.h"
 
 namespace onnx_flops {
@@ -42,19 +43,6 @@ std::string RenderStatement(const Report& report, StatementStyle style);
 // The gate results and the baseline comparison as the text renderer shows
 // them (also what the CLI repeats on stderr for failures).
 std::string RenderChecksText(const Report& report);
-
-// A number for machines (CSV): integers below 2^53 as digits, anything else
-// with 17 significant digits, which reads back as the same double.
-std::string ExactNumber(double x);
-// One CSV field, quoted per RFC 4180 when it holds a comma, quote or newline.
-std::string CsvField(const std::string& s);
-
-// 1234567 -> "1,234,567" (integers below 1e15), else "%.4g".
-std::string Grouped(double x);
-// 8.2e9 -> "8.20 G"
-std::string Si(double x);
-// "2.84e+18": 3 significant digits in scientific notation.
-std::string Scientific(double x);
 
 }  // namespace onnx_flops
 

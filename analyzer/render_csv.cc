@@ -4,26 +4,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "analyzer/render.h"
-#include "rules/rule.h"
 
 namespace onnx_flops {
-std::string ExactNumber(double x) {
-  if (std::isfinite(x) && std::fabs(x) < 9007199254740992.0 && x == std::floor(x)) {
-    return absl::StrCat(static_cast<int64_t>(x));
-  }
-  return absl::StrFormat("%.17g", x);
-}
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
 
 std::string RenderCsv(const Report& report, bool per_node) {
   std::string out;

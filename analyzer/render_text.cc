@@ -6,7 +6,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "analyzer/render.h"
-#include "rules/rule.h"
 
 namespace onnx_flops {
 namespace {
@@ -97,23 +96,6 @@ void RenderTraining(const Training& t, std::string* out) {
 
 }  // namespace
 
-std::string Grouped(double x) {
-  if (!std::isfinite(x) || std::fabs(x) >= 1e15) return absl::StrFormat("%.4g", x);
-  if (x != std::floor(x)) {
-    // A share of a whole (per example, per token): one decimal is enough to
-    // redo the division by hand.
-    const double tenths = std::round(std::fabs(x) * 10);
-    std::string whole = Grouped(std::floor(tenths / 10));
-    return absl::StrCat(x < 0 ? "-" : "", whole, ".", static_cast<int>(std::fmod(tenths, 10)));
-  }
-  std::string digits = absl::StrCat(static_cast<int64_t>(std::fabs(x)));
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return x < 0 ? "-" + out : out;
-}
 
 std::string RenderChecksText(const Report& r) {
   std::string out;
@@ -144,19 +126,7 @@ std::string RenderChecksText(const Report& r) {
   return out;
 }
 
-std::string Scientific(double x) { return absl::StrFormat("%.3g", x); }
 
-std::string Si(double x) {
-  static const char* const kUnits[] = {"", "K", "M", "G", "T", "P", "E", "Z", "Y"};
-  int u = 0;
-  double v = x;
-  while (std::fabs(v) >= 1000 && u < 8) {
-    v /= 1000;
-    ++u;
-  }
-  if (u == 0) return absl::StrFormat("%.0f ", v);
-  return absl::StrFormat("%.3g %s", v, kUnits[u]);
-}
 
 std::string RenderText(const Report& r, const TextOptions& options) {
   std::string out;

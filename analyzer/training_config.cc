@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "analyzer/backward.h"
 #include "analyzer/hardware.h"
-#include "analyzer/render.h"
+#include "analyzer/util/number_format.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/util/json_util.h"

@@ -7,7 +7,7 @@
 #include "analyzer/backward.h"
 #include "analyzer/hardware.h"
 #include "analyzer/method2.h"
-#include "analyzer/render.h"
+#include "analyzer/util/number_format.h"
 #include "analyzer/training_config.h"
 #include "analyzer/training_inputs.h"
 

@@ -16,6 +16,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "analyzer/util/number_format.h"
+#include "analyzer/util/status_macros.h"
 #include "onnx/onnx_pb.h"
 
 namespace onnx_flops {
@@ -144,9 +146,6 @@ absl::StatusOr<double> ElementsOutsideAxes(const Dims& x, const std::vector<int6
 // NaN to 0 (constants can hold INT64_MAX sentinels or garbage).
 int64_t SaturatingInt(double x);
 
-// Compact formatting of a count for `detail` strings: exact integers below
-// 2^53, otherwise %.6g.
-std::string FormatCount(double x);
 
 // ---- Registry ----
 
@@ -182,21 +181,5 @@ std::string CanonicalDomain(absl::string_view domain);
 std::string OpKey(absl::string_view domain, absl::string_view op_type);
 
 }  // namespace onnx_flops
-
-// Shorthand for the rules: assign a StatusOr's value or return its status.
-#define OF_CONCAT_INNER(a, b) a##b
-#define OF_CONCAT(a, b) OF_CONCAT_INNER(a, b)
-#define OF_ASSIGN_OR_RETURN(lhs, expr) \
-  OF_ASSIGN_OR_RETURN_IMPL(OF_CONCAT(status_or_, __LINE__), lhs, expr)
-#define OF_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                             \
-  if (!tmp.ok()) return tmp.status();            \
-  lhs = std::move(tmp).value()
-// Return a non-OK absl::Status.
-#define OF_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    const absl::Status of_status_ = (expr);      \
-    if (!of_status_.ok()) return of_status_;     \
-  } while (0)
 
 #endif  // ONNX_FLOPS_RULES_RULE_H_

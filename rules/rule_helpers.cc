@@ -205,13 +205,5 @@ int64_t SaturatingInt(double x) {
   return static_cast<int64_t>(x);
 }
 
-std::string FormatCount(double x) {
-  if (std::isfinite(x) && std::fabs(x) < 9007199254740992.0 && x == std::floor(x)) {
-    return absl::StrCat(static_cast<int64_t>(x));
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
-}
 
 }  // namespace onnx_flops

@@ -16,6 +16,7 @@
 #include "analyzer/backward.h"
 #include "analyzer/hardware.h"
 #include "analyzer/training_config.h"
+#include "analyzer/util/status_macros.h"
 #include "audit/model_files.h"
 #include "tools/formats.h"
 
