@@ -336,7 +336,16 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   training.values = &values;
   training.nodes = &walked.nodes;
   training.tokens_per_example = tokens_per_example;
-  if (auto st = FillTraining(options, training, &report, &warnings); !st.ok()) return fail(st);
+  training.analyze_other = [&options](const std::string& path, const TrainingOptions& phase) {
+    AnalyzeOptions sub = options;
+    sub.training = phase;
+    sub.hardware = HardwareOptions();
+    return AnalyzeFile(path, sub);
+  };
+  if (auto st = FillTraining(options.training, options.hardware, training, &report, &warnings);
+      !st.ok()) {
+    return fail(st);
+  }
   for (std::string& w : warnings) report.add_warnings(std::move(w));
   // Names, op types and domains come from the file as any bytes.
   MakeStringsValidUtf8(&report);

@@ -10,36 +10,10 @@
 #include "absl/status/statusor.h"
 #include "analyzer/model_loader.h"
 #include "analyzer/shape_binding.h"
+#include "analyzer/training_options.h"
 #include "proto/report.pb.h"
 
 namespace onnx_flops {
-
-struct TrainingOptions {
-  std::optional<double> examples;   // --examples
-  std::optional<double> tokens;     // --tokens: examples = tokens / sequence length
-  std::optional<double> epochs;     // --epochs (1 when examples are given alone)
-  double backward_ratio = 2.0;      // --backward-ratio
-  bool backward_ratio_given = false;  // the user set it (it then wins over a config file)
-  std::optional<double> batch_size; // --batch-size with --steps: examples = batch_size x steps
-  std::optional<double> steps;      // --steps
-  std::string config_path;          // --training-config FILE (JSON, see README)
-  std::string backward_model;       // --backward ratio|per-op ("" = not given: ratio)
-  std::vector<std::string> frozen;  // --frozen PATTERN (per-op: no weight gradient)
-  std::string optimizer;            // --optimizer sgd|adam (per-op: weight updates)
-};
-
-// Method 2 of Sevilla et al. 2022: GPU time x chips x peak x utilization.
-struct HardwareOptions {
-  std::string hardware;             // --hardware NAME (see --list-hardware)
-  std::optional<double> chips;      // --chips
-  std::optional<double> seconds;    // from --hours, --days or --chip-hours / chips
-  bool seconds_in_days = false;     // given as --days (so the report names that flag)
-  std::optional<double> chip_hours; // --chip-hours
-  std::string precision;            // --precision fp32|tf32|fp16|bf16|fp8|int8
-  std::optional<double> utilization;        // --utilization
-  std::optional<double> peak_flops;         // --peak-flops: per chip, for unlisted hardware
-  std::optional<double> price_per_chip_hour;  // --price-per-chip-hour
-};
 
 struct AnalyzeOptions {
   DimBindings bindings;

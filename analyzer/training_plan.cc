@@ -14,9 +14,9 @@
 namespace onnx_flops {
 namespace {
 
-Phase FlagsPhase(const AnalyzeOptions& o) {
+Phase FlagsPhase(const TrainingOptions& t, const HardwareOptions& h) {
+  if (t.phase) return *t.phase;
   Phase p;
-  const TrainingOptions& t = o.training;
   if (t.examples) p.set_examples(*t.examples);
   if (t.tokens) p.set_tokens(*t.tokens);
   if (t.epochs) p.set_epochs(*t.epochs);
@@ -26,7 +26,6 @@ Phase FlagsPhase(const AnalyzeOptions& o) {
   if (!t.backward_model.empty()) p.set_backward(t.backward_model);
   for (const auto& f : t.frozen) p.add_frozen(f);
   if (!t.optimizer.empty()) p.set_optimizer(t.optimizer);
-  const HardwareOptions& h = o.hardware;
   if (!h.hardware.empty()) p.set_hardware(h.hardware);
   if (h.chips) p.set_chips(*h.chips);
   if (h.seconds && h.seconds_in_days) {
@@ -62,32 +61,25 @@ struct PhaseResult {
   std::string formula;
 };
 
-absl::StatusOr<PhaseResult> CountPhase(const Phase& phase, const AnalyzeOptions& options,
-                                       const TrainingContext& ctx, const Report& report,
+absl::StatusOr<PhaseResult> CountPhase(const Phase& phase, const TrainingContext& ctx, const Report& report,
                                        std::vector<std::string>* warnings) {
   PhaseResult r;
   const std::string label = phase.has_name() ? absl::StrCat("phase '", phase.name(), "': ") : "";
   if (phase.has_model() && !phase.model().empty() && phase.model() != report.model().path()) {
-    // A phase on another model file: analyze it with this phase alone.
-    AnalyzeOptions sub = options;
-    sub.training = TrainingOptions();
-    sub.hardware = HardwareOptions();
+    // A phase on another model file: analyze it with this phase's data and
+    // backward fields alone (no hardware, no name).
     Phase only = phase;
-    only.clear_model();
-    only.clear_name();
-    if (only.has_examples()) sub.training.examples = only.examples();
-    if (only.has_tokens()) sub.training.tokens = only.tokens();
-    if (only.has_epochs()) sub.training.epochs = only.epochs();
-    if (only.has_batch_size()) sub.training.batch_size = only.batch_size();
-    if (only.has_steps()) sub.training.steps = only.steps();
-    if (only.has_backward_ratio()) {
-      sub.training.backward_ratio = only.backward_ratio();
-      sub.training.backward_ratio_given = true;
+    for (const char* f : {"name", "model", "hardware", "chips", "hours", "days", "chip_hours",
+                          "precision", "utilization", "peak_flops", "price_per_chip_hour",
+                          "comment"}) {
+      only.GetReflection()->ClearField(&only, only.GetDescriptor()->FindFieldByName(f));
     }
-    if (only.has_backward()) sub.training.backward_model = only.backward();
-    for (const auto& f : only.frozen()) sub.training.frozen.push_back(f);
-    if (only.has_optimizer()) sub.training.optimizer = only.optimizer();
-    absl::StatusOr<Report> other = AnalyzeFile(phase.model(), sub);
+    TrainingOptions sub;
+    sub.phase = only;
+    if (!ctx.analyze_other) {
+      return absl::InternalError(absl::StrCat(label, "no way to analyze ", phase.model()));
+    }
+    absl::StatusOr<Report> other = ctx.analyze_other(phase.model(), sub);
     if (!other.ok()) return other.status();
     r.flops = other->training().flops();
     r.forward_per_example = other->training().forward_flops_per_example();
@@ -268,13 +260,14 @@ absl::Status FillMethod2(const Phase& hw, const Report& report, Training* t,
 
 }  // namespace
 
-absl::Status FillTraining(const AnalyzeOptions& options, const TrainingContext& ctx,
-                          Report* report, std::vector<std::string>* warnings) {
-  const Phase flags = FlagsPhase(options);
+absl::Status FillTraining(const TrainingOptions& training, const HardwareOptions& hardware,
+                          const TrainingContext& ctx, Report* report,
+                          std::vector<std::string>* warnings) {
+  const Phase flags = FlagsPhase(training, hardware);
   if (auto st = ValidatePhase(flags, FieldNaming::kFlag); !st.ok()) return st;
   std::vector<Phase> file_phases;
-  if (!options.training.config_path.empty()) {
-    absl::StatusOr<TrainingConfig> config = LoadTrainingConfig(options.training.config_path);
+  if (!training.config_path.empty()) {
+    absl::StatusOr<TrainingConfig> config = LoadTrainingConfig(training.config_path);
     if (!config.ok()) return config.status();
     // LoadTrainingConfig gives a single top-level phase as phases[0].
     file_phases.assign(config->phases().begin(), config->phases().end());
@@ -302,7 +295,7 @@ absl::Status FillTraining(const AnalyzeOptions& options, const TrainingContext& 
     sources.file = &file_phases[i];
     sources.metadata = &*meta;
     sources.merged = &phases[i];
-    sources.config_path = options.training.config_path;
+    sources.config_path = training.config_path;
     if (several) {
       sources.phase = phases[i].has_name() ? phases[i].name() : absl::StrCat("phase ", i + 1);
     }
@@ -312,7 +305,7 @@ absl::Status FillTraining(const AnalyzeOptions& options, const TrainingContext& 
     double total = 0;
     double low = 0, high = 0;
     for (size_t i = 0; i < phases.size(); ++i) {
-      absl::StatusOr<PhaseResult> r = CountPhase(phases[i], options, ctx, *report, warnings);
+      absl::StatusOr<PhaseResult> r = CountPhase(phases[i], ctx, *report, warnings);
       if (!r.ok()) return r.status();
       total += r->flops;
       // The backward pass at kBackwardRatioLow..High x forward instead of
