@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "analyzer/model_loader.h"
-#include "analyzer/shape_binding.h"
-#include "analyzer/training_options.h"
+#include "analyzer/load/model_loader.h"
+#include "analyzer/shapes/shape_binding.h"
+#include "analyzer/training/training_options.h"
 #include "proto/report.pb.h"
 
 namespace onnx_flops {

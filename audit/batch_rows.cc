@@ -5,7 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "analyzer/render.h"
+#include "analyzer/report/render.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace onnx_flops {

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "analyzer/child_process.h"
+#include "analyzer/util/child_process.h"
 #include "audit/batch_rows.h"
 
 namespace onnx_flops {

@@ -3,8 +3,8 @@
 #ifndef ONNX_FLOPS_AUDIT_CHECKS_H_
 #define ONNX_FLOPS_AUDIT_CHECKS_H_
 
-#include "analyzer/baseline.h"
-#include "analyzer/gates.h"
+#include "audit/baseline.h"
+#include "audit/gates.h"
 #include "proto/report.pb.h"
 
 namespace onnx_flops {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "analyzer/analyze.h"
-#include "analyzer/child_process.h"
+#include "analyzer/util/child_process.h"
 #include "audit/batch_summary.h"
 #include "audit/checks.h"
 #include "audit/model_files.h"

@@ -20,9 +20,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "analyzer/analyze.h"
-#include "analyzer/model_loader.h"
-#include "analyzer/onnx_isolation.h"
-#include "analyzer/render.h"
+#include "analyzer/load/model_loader.h"
+#include "analyzer/shapes/onnx_isolation.h"
+#include "analyzer/report/render.h"
 #include "fuzz/model_mutator.h"
 
 namespace {

@@ -1,7 +1,7 @@
 // CI gates and baselines from the command line: exit 1 with one line per
 // failed check on stderr and the report still on stdout; exit 0 when all
 // pass. tiny_mlp is 407,100 FLOP per example and 203,530 parameters
-// (cli_test.cc and analyzer/gates_test.cc have the hand counts).
+// (cli_test.cc and audit/gates_test.cc have the hand counts).
 #include <unistd.h>
 
 #include <algorithm>

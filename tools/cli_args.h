@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "analyzer/analyze.h"
-#include "analyzer/baseline.h"
-#include "analyzer/gates.h"
+#include "audit/baseline.h"
+#include "audit/gates.h"
 #include "audit/checks.h"
 
 namespace onnx_flops {

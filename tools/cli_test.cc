@@ -24,7 +24,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "proto/report.pb.h"
-#include "analyzer/backward.h"
+#include "analyzer/training/backward.h"
 #include "tools/run_binary_testing.h"
 
 namespace onnx_flops {

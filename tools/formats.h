@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "analyzer/render.h"
+#include "analyzer/report/render.h"
 #include "proto/report.pb.h"
 
 namespace onnx_flops {

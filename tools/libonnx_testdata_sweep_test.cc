@@ -24,7 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "analyzer/analyze.h"
-#include "analyzer/render.h"
+#include "analyzer/report/render.h"
 #include "gtest/gtest.h"
 #include "proto/report.pb.h"
 

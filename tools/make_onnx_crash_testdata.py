@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes testdata/onnx_crash/: small, valid-looking models on which ONNX 1.12's
 own shape inference (libonnx, with data propagation) dies, so that tests can
-check that onnx-flops survives it (analyzer/onnx_isolation.h).
+check that onnx-flops survives it (analyzer/shapes/onnx_isolation.h).
 
 two_node_unknown_op_shape.onnx: an op of a domain ONNX has no schema for, then
 Shape (opset 15, which propagates data) of its output: libonnx reads the

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Generates the ONNX models of testdata/training/ that carry training figures
-in their metadata_props (the training.* keys of analyzer/training_config.h).
+in their metadata_props (the training.* keys of analyzer/training/training_config.h).
 
 Run with Debian's python3 (python3-onnx 1.12, numpy):
 

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "analyzer/analyze.h"
-#include "analyzer/baseline.h"
+#include "audit/baseline.h"
 #include "audit/checks.h"
 #include "tools/formats.h"
 

@@ -1,0 +1,241 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "analyzer/report/render.h"
+
+namespace onnx_flops {
+namespace {
+
+std::string Percent(double fraction) { return absl::StrFormat("%.1f%%", 100 * fraction); }
+
+std::string Pad(const std::string& s, size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+std::string PadLeft(const std::string& s, size_t width) {
+  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+std::string InputLine(const ValueShape& v) {
+  return absl::StrCat(v.name(), ": ", v.elem_type(), " ", v.shape());
+}
+
+// The training section: method 1 (per phase when there are several),
+// method 2 beside it, the projection, the thresholds.
+void RenderTraining(const Training& t, std::string* out) {
+  if (t.examples() > 0 || t.phases_size() > 0) {
+    absl::StrAppend(out, "\ntraining compute, ", t.method(), "\n");
+    if (t.phases_size() > 1) {
+      for (const TrainingPhase& p : t.phases()) {
+        absl::StrAppend(out, "  phase ", p.name(), p.model().empty() ? "" : absl::StrCat(" (", p.model(), ")"),
+                        ": ", p.formula(), "\n");
+      }
+    } else {
+      absl::StrAppend(out, "  forward per example   ", Grouped(t.forward_flops_per_example()),
+                      " FLOP\n");
+      if (t.backward_model() == "per-op") {
+        absl::StrAppend(out, "  backward              per-op model: effective ratio ",
+                        absl::StrFormat("%.3f", t.effective_backward_ratio()),
+                        " (the default ratio is 2)\n");
+      } else {
+        absl::StrAppend(out, "  backward ratio        ", t.backward_ratio(),
+                        "  (training step = ", 1 + t.backward_ratio(), " x forward)\n");
+      }
+      if (t.optimizer_flops_per_example() > 0) {
+        absl::StrAppend(out, "  optimizer             ", Grouped(t.optimizer_flops_per_example()),
+                        " FLOP per example for the weight updates\n");
+      }
+      if (t.tokens() > 0) {
+        absl::StrAppend(out, "  tokens                ", Grouped(t.tokens()), " / ",
+                        t.sequence_length(), " per sequence = ", Grouped(t.examples()),
+                        " sequences\n");
+      }
+      absl::StrAppend(out, "  examples x epochs     ", Grouped(t.examples()), " x ",
+                      Grouped(t.epochs()), "  (", t.examples_source(), ")\n");
+      absl::StrAppend(out, "  = ", t.formula(), "\n");
+    }
+    absl::StrAppend(out, "  TRAINING COMPUTE      ", Scientific(t.flops()), " FLOP  (",
+                    absl::StrFormat("%.3g", t.pf_days()), " PF/s-days)\n");
+  }
+  if (t.has_method2()) {
+    const Method2& m = t.method2();
+    absl::StrAppend(out, "\ntraining compute, method 2 (GPU time x chips x peak x utilization)\n");
+    absl::StrAppend(out, "  hardware              ", m.hardware(), ", ", m.precision(), " peak ",
+                    Si(m.peak_flops()), "FLOP/s per chip (", m.peak_source(), ")\n");
+    absl::StrAppend(out, "  utilization           ",
+                    m.utilization_source() == "as given"
+                        ? absl::StrCat(m.utilization(), " (as given)")
+                        : m.utilization_source(),
+                    "\n");
+    absl::StrAppend(out, "  = ", m.formula(), "\n");
+    absl::StrAppend(out, "  TRAINING COMPUTE      ", Scientific(m.flops()), " FLOP\n");
+    if (t.flops() > 0) {
+      absl::StrAppend(out, "  method 1 / method 2   ", absl::StrFormat("%.3g", t.method1_over_method2()),
+                      "; utilization implied by method 1: ",
+                      absl::StrFormat("%.3g", t.implied_utilization()), "\n");
+    }
+  }
+  if (t.has_projection()) {
+    const Projection& p = t.projection();
+    absl::StrAppend(out, "  projection            ", absl::StrFormat("%.3g", p.seconds() / 86400),
+                    " days to train at that utilization; energy ",
+                    absl::StrFormat("%.4g", p.energy_kwh()), " kWh at TDP",
+                    p.cost() > 0 ? absl::StrFormat("; cost %.4g", p.cost()) : "", "\n");
+  }
+  if (t.thresholds_size() > 0) {
+    absl::StrAppend(out, "\ncompute thresholds\n");
+    for (const Threshold& th : t.thresholds()) {
+      absl::StrAppend(out, "  ", Scientific(th.flops()), " FLOP  ", th.above() ? "ABOVE" : "below",
+                      " (x", absl::StrFormat("%.3g", th.ratio()), ")  ", th.name(), "\n");
+    }
+  }
+}
+
+}  // namespace
+
+
+std::string RenderChecksText(const Report& r) {
+  std::string out;
+  if (r.gates_size() > 0) {
+    absl::StrAppend(&out, "\ngates\n");
+    for (const GateResult& g : r.gates()) {
+      absl::StrAppend(&out, g.passed() ? "  pass  " : "  FAIL  ", g.message(), "\n");
+    }
+  }
+  if (r.has_baseline()) {
+    const BaselineComparison& b = r.baseline();
+    absl::StrAppend(&out, "\nbaseline ", b.path(), ": ", b.passed() ? "within" : "OVER",
+                    " the tolerance of ", absl::StrFormat("%g%%", 100 * b.max_increase()),
+                    " growth\n");
+    for (const MetricChange& c : b.metrics()) {
+      absl::StrAppend(&out, c.over_limit() ? "  FAIL  " : "        ", c.message(), "\n");
+    }
+    bool header = false;
+    for (const MetricChange& c : b.op_types()) {
+      if (c.status() == "same") continue;
+      if (!header) absl::StrAppend(&out, "  op types that changed (not gated)\n");
+      header = true;
+      absl::StrAppend(&out, "        ", c.message(), "\n");
+    }
+    if (!header) absl::StrAppend(&out, "  every op type's FLOPs are unchanged\n");
+    for (const std::string& n : b.notes()) absl::StrAppend(&out, "  note: ", n, "\n");
+  }
+  return out;
+}
+
+
+
+std::string RenderText(const Report& r, const TextOptions& options) {
+  std::string out;
+  const ModelInfo& m = r.model();
+  const Forward& f = r.forward();
+  absl::StrAppend(&out, r.tool(), " ", r.tool_version(), "  ", m.path(), "\n\n");
+  absl::StrAppend(&out, "model       opset ", m.opset(), ", IR ", m.ir_version(),
+                  m.producer().empty() ? "" : absl::StrCat(", ", m.producer()), ", ",
+                  Grouped(static_cast<double>(m.nodes())), " nodes\n");
+  absl::StrAppend(&out, "parameters  ", Grouped(m.parameters()), " (", Si(m.parameters()),
+                  ") in ", m.initializers(), " initializers",
+                  m.external_data() ? ", weights in external data (not read)" : "", "\n");
+  for (int i = 0; i < m.inputs_size(); ++i) {
+    absl::StrAppend(&out, i == 0 ? "inputs      " : "            ", InputLine(m.inputs(i)), "\n");
+  }
+  for (int i = 0; i < m.outputs_size(); ++i) {
+    absl::StrAppend(&out, i == 0 ? "outputs     " : "            ", InputLine(m.outputs(i)),
+                    "\n");
+  }
+  for (const AssumedDim& a : r.assumed_dims()) {
+    absl::StrAppend(&out, "dim         ", a.name(), " = ", a.value(), "  (",
+                    a.source().rfind("--", 0) == 0 ? "from " : "", a.source(), ")\n");
+  }
+  absl::StrAppend(&out, "batch       ", f.batch_size(),
+                  f.batch_dim().name().empty() ? "" : absl::StrCat(" (dim '", f.batch_dim().name(), "')"),
+                  ": ", f.batch_dim().reason(), "\n");
+  if (f.sequence_length() > 0) {
+    absl::StrAppend(&out, "sequence    ", f.sequence_length(), " steps",
+                    f.sequence_dim().name().empty()
+                        ? ""
+                        : absl::StrCat(" (dim '", f.sequence_dim().name(), "')"),
+                    ": ", f.sequence_dim().reason(), "\n");
+  }
+  if (f.steps_per_example() > 1) {
+    absl::StrAppend(&out, "steps       one pass is one step; an example is ",
+                    FormatCount(f.steps_per_example()), " passes (--steps-per-example)\n");
+  }
+  absl::StrAppend(&out, "\n");
+
+  absl::StrAppend(&out, "forward pass                      FLOP            per example\n");
+  auto row = [&](const std::string& label, double total, double per, const std::string& note) {
+    absl::StrAppend(&out, "  ", Pad(label, 22), PadLeft(Grouped(total), 20), "  ",
+                    PadLeft(Si(per), 10), note, "\n");
+  };
+  const double b = static_cast<double>(std::max<int64_t>(f.batch_size(), 1));
+  row("total", f.flops(), f.flops_per_example(), "");
+  row("matmul/conv class", f.matmul_flops(), f.matmul_flops_per_example(),
+      f.flops() > 0 ? absl::StrCat("  (", Percent(f.matmul_flops() / f.flops()), ")") : "");
+  row("vector class", f.vector_flops(), f.vector_flops() / b, "");
+  row("MACs (matmul/conv)", f.macs(), f.macs_per_example(), "");
+  if (f.sequence_length() > 0) {
+    absl::StrAppend(&out, "  per token              ", PadLeft(Grouped(f.flops_per_token()), 20),
+                    "  (per example / ", f.sequence_length(), " steps; matmul class ",
+                    Grouped(f.matmul_flops_per_token()), ")\n");
+  }
+  if (f.has_attention()) {
+    const Attention& a = f.attention();
+    absl::StrAppend(&out, "  attention core         ", PadLeft(Grouped(a.core_flops()), 20), "  (",
+                    Percent(a.share()), " of the pass, ", a.layers(), " layers",
+                    a.causal_half() ? ", causal ops at half" : "", ")\n");
+    if (a.kaplan_flops_per_token() > 0) {
+      absl::StrAppend(&out, "  Kaplan closed form     ", PadLeft(Grouped(a.kaplan_flops_per_token()), 20),
+                      "  per token; the count is ", absl::StrFormat("%.2f", a.ratio()),
+                      "x (2N + 2*n_layer*n_ctx*d_attn, N = ", Grouped(a.non_embedding_parameters()),
+                      " non-embedding parameters)\n");
+    }
+  }
+  const Coverage& c = f.coverage();
+  absl::StrAppend(&out, "  coverage: ", c.nodes(), " nodes = ", c.counted(), " counted + ",
+                  c.data_movement(), " data movement (0 FLOP) + ", c.uncounted(),
+                  " uncounted\n\n");
+
+  absl::StrAppend(&out, "by op type                nodes              FLOP    share       matmul FLOP              MACs\n");
+  int shown = 0;
+  for (const OpTypeCost& op : f.by_op_type()) {
+    if (options.max_op_types > 0 && shown++ >= options.max_op_types) break;
+    std::string name = op.domain() == "ai.onnx" ? op.op_type()
+                                                : absl::StrCat(op.domain(), "::", op.op_type());
+    absl::StrAppend(&out, "  ", Pad(name, 22), PadLeft(absl::StrCat(op.nodes()), 7),
+                    PadLeft(Grouped(op.flops()), 18), PadLeft(Percent(op.share()), 9),
+                    PadLeft(Grouped(op.matmul_flops()), 18), PadLeft(Grouped(op.macs()), 18),
+                    op.uncounted() > 0 ? absl::StrCat("  (", op.uncounted(), " uncounted)") : "",
+                    "\n");
+  }
+
+  if (r.has_training()) RenderTraining(r.training(), &out);
+
+  if (options.per_node && f.nodes_size() > 0) {
+    absl::StrAppend(&out, "\nper node\n");
+    size_t width = 12;
+    for (const NodeCost& n : f.nodes()) width = std::max(width, std::min<size_t>(n.node().size(), 60));
+    for (const NodeCost& n : f.nodes()) {
+      absl::StrAppend(&out, "  ", Pad(n.node(), width), " ", Pad(n.op_type(), 18), " ",
+                      PadLeft(Grouped(n.flops()), 16), "  ", Pad(n.output_shape(), 18), " ",
+                      n.detail(), "\n");
+    }
+  }
+  if (f.uncounted_size() > 0) {
+    absl::StrAppend(&out, "\nuncounted nodes (", f.uncounted_size(), ")\n");
+    for (const UncountedNode& u : f.uncounted()) {
+      absl::StrAppend(&out, "  ", u.node(), " (", u.op_type(), "): ", u.reason(), "\n");
+    }
+  }
+  absl::StrAppend(&out, RenderChecksText(r));
+  if (r.warnings_size() > 0) {
+    absl::StrAppend(&out, "\nwarnings\n");
+    for (const std::string& w : r.warnings()) absl::StrAppend(&out, "  - ", w, "\n");
+  }
+  return out;
+}
+
+}  // namespace onnx_flops
