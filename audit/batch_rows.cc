@@ -58,49 +58,79 @@ std::vector<std::string> FailedChecks(const Report& report) {
   return failed;
 }
 
-std::string BatchHeader(const std::string& format) {
-  if (format == "csv") {
-    return "path,status,error,opset,nodes,parameters,flops,matmul_flops,macs,flops_per_example,"
-           "training_flops,uncounted_nodes,failed_checks,flops_vs_baseline\n";
-  }
-  if (format == "markdown") {
-    return "| model | status | opset | nodes | parameters | FLOPs per example | training FLOPs | "
-           "uncounted | vs baseline |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  }
-  if (format == "text") {
-    return absl::StrCat("status  ", "      FLOP/example", "    parameters", "   nodes",
-                        "  uncounted  model\n");
-  }
-  return "";
+namespace {
+
+// ---- jsonl: each line the single-model JSON report ----
+std::string JsonlHeader() { return ""; }
+absl::StatusOr<std::string> JsonlRow(const Report& r) { return RenderJson(r, /*pretty=*/false); }
+std::string JsonlErrorRow(const std::string& path, const std::string& message,
+                          const std::string& status) {
+  ErrorRow row;
+  row.mutable_model()->set_path(path);
+  row.set_error(message);
+  row.set_status(status);
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(row, &json).ok()) json = "{}";
+  return json + "\n";
 }
 
-absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& r) {
+// ---- csv ----
+std::string CsvHeader() {
+  return "path,status,error,opset,nodes,parameters,flops,matmul_flops,macs,flops_per_example,"
+         "training_flops,uncounted_nodes,failed_checks,flops_vs_baseline\n";
+}
+absl::StatusOr<std::string> CsvRow(const Report& r) {
   const Forward& f = r.forward();
   const std::string failed = absl::StrJoin(FailedChecks(r), ";");
-  if (format == "jsonl") return RenderJson(r, /*pretty=*/false);
-  if (format == "csv") {
-    const double training = TrainingFlops(r);
-    return absl::StrCat(
-        absl::StrJoin({CsvField(r.model().path()), Status(r), std::string(),
-                       absl::StrCat(r.model().opset()), absl::StrCat(r.model().nodes()),
-                       Num(r.model().parameters()), Num(f.flops()), Num(f.matmul_flops()),
-                       Num(f.macs()), Num(f.flops_per_example()),
-                       training > 0 ? Num(training) : std::string(),
-                       absl::StrCat(f.coverage().uncounted()), CsvField(failed),
-                       FlopsChange(r) == nullptr ? std::string()
-                                                 : ExactNumber(FlopsChange(r)->relative())},
-                      ","),
-        "\n");
-  }
-  if (format == "markdown") {
-    const double training = TrainingFlops(r);
-    return absl::StrCat("| `", MdCell(r.model().path()), "` | ",
-                        failed.empty() ? "ok" : absl::StrCat("**failed** ", MdCell(failed)), " | ",
-                        r.model().opset(), " | ", r.model().nodes(), " | ",
-                        Si(r.model().parameters()), " | ", Si(f.flops_per_example()), " | ",
-                        training > 0 ? Scientific(training) : "", " | ",
-                        f.coverage().uncounted(), " | ", ChangeText(r), " |\n");
-  }
+  const double training = TrainingFlops(r);
+  return absl::StrCat(
+      absl::StrJoin({CsvField(r.model().path()), Status(r), std::string(),
+                     absl::StrCat(r.model().opset()), absl::StrCat(r.model().nodes()),
+                     Num(r.model().parameters()), Num(f.flops()), Num(f.matmul_flops()),
+                     Num(f.macs()), Num(f.flops_per_example()),
+                     training > 0 ? Num(training) : std::string(),
+                     absl::StrCat(f.coverage().uncounted()), CsvField(failed),
+                     FlopsChange(r) == nullptr ? std::string()
+                                               : ExactNumber(FlopsChange(r)->relative())},
+                    ","),
+      "\n");
+}
+std::string CsvErrorRow(const std::string& path, const std::string& message,
+                        const std::string& status) {
+  return absl::StrCat(CsvField(path), ",", CsvField(status), ",", CsvField(message),
+                      ",,,,,,,,,,,\n");
+}
+
+// ---- markdown ----
+std::string MarkdownHeader() {
+  return "| model | status | opset | nodes | parameters | FLOPs per example | training FLOPs | "
+         "uncounted | vs baseline |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+}
+absl::StatusOr<std::string> MarkdownRow(const Report& r) {
+  const Forward& f = r.forward();
+  const std::string failed = absl::StrJoin(FailedChecks(r), ";");
+  const double training = TrainingFlops(r);
+  return absl::StrCat("| `", MdCell(r.model().path()), "` | ",
+                      failed.empty() ? "ok" : absl::StrCat("**failed** ", MdCell(failed)), " | ",
+                      r.model().opset(), " | ", r.model().nodes(), " | ",
+                      Si(r.model().parameters()), " | ", Si(f.flops_per_example()), " | ",
+                      training > 0 ? Scientific(training) : "", " | ",
+                      f.coverage().uncounted(), " | ", ChangeText(r), " |\n");
+}
+std::string MarkdownErrorRow(const std::string& path, const std::string& message,
+                             const std::string& status) {
+  return absl::StrCat("| `", MdCell(path), "` | **", MdCell(status), "**: ", MdCell(message),
+                      " | | | | | | | |\n");
+}
+
+// ---- text: a table for people ----
+std::string TextHeader() {
+  return absl::StrCat("status  ", "      FLOP/example", "    parameters", "   nodes",
+                      "  uncounted  model\n");
+}
+absl::StatusOr<std::string> TextRow(const Report& r) {
+  const Forward& f = r.forward();
+  const std::string failed = absl::StrJoin(FailedChecks(r), ";");
   std::string status = failed.empty() ? "ok" : "FAILED";
   auto pad_left = [](const std::string& s, size_t w) {
     return s.size() >= w ? s : std::string(w - s.size(), ' ') + s;
@@ -115,30 +145,26 @@ absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& r)
                                                 : absl::StrCat("  [", ChangeText(r), " vs baseline]"),
                       "\n");
 }
-
-std::string BatchErrorRow(const std::string& format, const std::string& path,
-                          const std::string& error, const std::string& status) {
-  const std::string message = OneLine(error);
-  if (format == "jsonl") {
-    ErrorRow row;
-    row.mutable_model()->set_path(path);
-    row.set_error(message);
-    row.set_status(status);
-    std::string json;
-    if (!google::protobuf::util::MessageToJsonString(row, &json).ok()) json = "{}";
-    return json + "\n";
-  }
-  if (format == "csv") {
-    return absl::StrCat(CsvField(path), ",", CsvField(status), ",", CsvField(message),
-                        ",,,,,,,,,,,\n");
-  }
-  if (format == "markdown") {
-    return absl::StrCat("| `", MdCell(path), "` | **", MdCell(status), "**: ", MdCell(message),
-                        " | | | | | | | |\n");
-  }
+std::string TextErrorRow(const std::string& path, const std::string& message,
+                         const std::string& status) {
   std::string word = status == "out of memory" ? "OOM" : absl::AsciiStrToUpper(status);
   if (word.size() < 8) word.append(8 - word.size(), ' ');
   return absl::StrCat(word, path, ": ", message, "\n");
 }
+
+// The rows' formats, each its three functions; messages become one line.
+template <std::string (*Error)(const std::string&, const std::string&, const std::string&)>
+std::string OneLineError(const std::string& path, const std::string& error,
+                         const std::string& status) {
+  return Error(path, OneLine(error), status);
+}
+
+}  // namespace
+
+const BatchRowFormat kJsonlRows = {"jsonl", JsonlHeader, JsonlRow, OneLineError<JsonlErrorRow>};
+const BatchRowFormat kCsvRows = {"csv", CsvHeader, CsvRow, OneLineError<CsvErrorRow>};
+const BatchRowFormat kMarkdownRows = {"markdown", MarkdownHeader, MarkdownRow,
+                                      OneLineError<MarkdownErrorRow>};
+const BatchRowFormat kTextRows = {"text", TextHeader, TextRow, OneLineError<TextErrorRow>};
 
 }  // namespace onnx_flops

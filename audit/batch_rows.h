@@ -15,15 +15,25 @@ namespace onnx_flops {
 // Names of the gates (and "baseline") that failed in a report.
 std::vector<std::string> FailedChecks(const Report& report);
 
-// Before the first row (empty for jsonl).
-std::string BatchHeader(const std::string& format);
-// One row; jsonl is the full single-model JSON report on one line.
-absl::StatusOr<std::string> BatchRow(const std::string& format, const Report& report);
-// A file that could not be analyzed: {"model":{"path":...},"error":...,"status":...}
-// in jsonl. `status` is "error", or what stopped its worker: "crashed",
-// "timeout", "out of memory".
-std::string BatchErrorRow(const std::string& format, const std::string& path,
-                          const std::string& error, const std::string& status = "error");
+// One output format of batch mode: its header (before the first row), one
+// row per report, and the row of a file that could not be analyzed, whose
+// `status` is "error", or what stopped its worker: "crashed", "timeout",
+// "out of memory" (in jsonl {"model":{"path":...},"error":...,"status":...}).
+// The CLI's format table (tools/formats.h) points at these.
+struct BatchRowFormat {
+  const char* name;
+  std::string (*header)();
+  absl::StatusOr<std::string> (*row)(const Report& report);
+  std::string (*error_row)(const std::string& path, const std::string& error,
+                           const std::string& status);
+};
+
+// jsonl: each line the full single-model JSON report on one line.
+extern const BatchRowFormat kJsonlRows;
+extern const BatchRowFormat kCsvRows;
+extern const BatchRowFormat kMarkdownRows;
+// text: a table for people.
+extern const BatchRowFormat kTextRows;
 
 }  // namespace onnx_flops
 

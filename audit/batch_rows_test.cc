@@ -38,10 +38,10 @@ size_t Columns(const std::string& line) {
 }
 
 TEST(BatchRows, CsvRowsMatchTheHeader) {
-  const std::string header = BatchHeader("csv");
+  const std::string header = kCsvRows.header();
   ASSERT_EQ(Columns(header), 14u) << header;
   Report r = Sample();
-  const std::string ok = *BatchRow("csv", r);
+  const std::string ok = *kCsvRows.row(r);
   EXPECT_EQ(ok, "\"zoo/a,b.onnx\",ok,,17,12,203530,814200,813056,406528,407100,,1,,\n");
   r.mutable_training()->set_flops(7.3278e11);
   GateResult* g = r.add_gates();
@@ -52,48 +52,48 @@ TEST(BatchRows, CsvRowsMatchTheHeader) {
   change->set_name("flops");
   change->set_status("grown");
   change->set_relative(0.25);
-  const std::string failed = *BatchRow("csv", r);
+  const std::string failed = *kCsvRows.row(r);
   EXPECT_EQ(failed,
             "\"zoo/a,b.onnx\",failed,,17,12,203530,814200,813056,406528,407100,732780000000,1,"
             "--max-flops;--baseline,0.25\n");
-  const std::string error = BatchErrorRow("csv", "zoo/x.onnx", "truncated\nfile");
+  const std::string error = kCsvRows.error_row("zoo/x.onnx", "truncated\nfile", "error");
   EXPECT_EQ(error, "zoo/x.onnx,error,truncated file,,,,,,,,,,,\n");
   EXPECT_EQ(Columns(ok), 14u);
   // Past 2^53 a number keeps 17 digits: it reads back as the same double.
   const double big = 2.147160283787674e+17;  // ResNet-50 x ImageNet x 90 epochs
   r.mutable_training()->set_flops(big);
-  const std::vector<std::string> fields = absl::StrSplit(*BatchRow("csv", r), ',');
+  const std::vector<std::string> fields = absl::StrSplit(*kCsvRows.row(r), ',');
   ASSERT_EQ(fields.size(), 15u);  // the quoted path holds one comma
   EXPECT_EQ(std::stod(fields[11]), big) << fields[11];
   EXPECT_EQ(Columns(error), 14u);
 }
 
 TEST(BatchRows, JsonlRowIsTheReportOnOneLine) {
-  const std::string row = *BatchRow("jsonl", Sample());
+  const std::string row = *kJsonlRows.row(Sample());
   EXPECT_EQ(row.rfind("{\"model\":{\"path\":\"zoo/a,b.onnx\",", 0), 0u) << row;
   EXPECT_EQ(row.find('\n'), row.size() - 1);
-  EXPECT_EQ(BatchErrorRow("jsonl", "zoo/\"q\".onnx", "bad"),
+  EXPECT_EQ(kJsonlRows.error_row("zoo/\"q\".onnx", "bad", "error"),
             "{\"model\":{\"path\":\"zoo/\\\"q\\\".onnx\"},\"error\":\"bad\",\"status\":\"error\"}\n");
-  EXPECT_EQ(BatchErrorRow("jsonl", "m.onnx", "analysis crashed (SIGSEGV)", "crashed"),
+  EXPECT_EQ(kJsonlRows.error_row("m.onnx", "analysis crashed (SIGSEGV)", "crashed"),
             "{\"model\":{\"path\":\"m.onnx\"},\"error\":\"analysis crashed (SIGSEGV)\","
             "\"status\":\"crashed\"}\n");
-  EXPECT_EQ(BatchHeader("jsonl"), "");
+  EXPECT_EQ(kJsonlRows.header(), "");
 }
 
 TEST(BatchRows, MarkdownAndText) {
-  EXPECT_EQ(*BatchRow("markdown", Sample()),
+  EXPECT_EQ(*kMarkdownRows.row(Sample()),
             "| `zoo/a,b.onnx` | ok | 17 | 12 | 204 K | 407 K |  | 1 |  |\n");
-  EXPECT_EQ(BatchErrorRow("markdown", "a|b.onnx", "bad"),
+  EXPECT_EQ(kMarkdownRows.error_row("a|b.onnx", "bad", "error"),
             "| `a\\|b.onnx` | **error**: bad | | | | | | | |\n");
-  const std::string text = *BatchRow("text", Sample());
+  const std::string text = *kTextRows.row(Sample());
   EXPECT_EQ(text.rfind("ok ", 0), 0u) << text;
   EXPECT_NE(text.find("407 K"), std::string::npos) << text;
-  EXPECT_EQ(BatchErrorRow("text", "m.onnx", "empty"), "ERROR   m.onnx: empty\n");
-  EXPECT_EQ(BatchErrorRow("text", "m.onnx", "x", "timeout"), "TIMEOUT m.onnx: x\n");
-  EXPECT_EQ(BatchErrorRow("text", "m.onnx", "x", "out of memory"), "OOM     m.onnx: x\n");
-  EXPECT_EQ(BatchErrorRow("markdown", "m.onnx", "x", "crashed"),
+  EXPECT_EQ(kTextRows.error_row("m.onnx", "empty", "error"), "ERROR   m.onnx: empty\n");
+  EXPECT_EQ(kTextRows.error_row("m.onnx", "x", "timeout"), "TIMEOUT m.onnx: x\n");
+  EXPECT_EQ(kTextRows.error_row("m.onnx", "x", "out of memory"), "OOM     m.onnx: x\n");
+  EXPECT_EQ(kMarkdownRows.error_row("m.onnx", "x", "crashed"),
             "| `m.onnx` | **crashed**: x | | | | | | | |\n");
-  EXPECT_EQ(BatchErrorRow("csv", "m.onnx", "x", "out of memory"),
+  EXPECT_EQ(kCsvRows.error_row("m.onnx", "x", "out of memory"),
             "m.onnx,out of memory,x,,,,,,,,,,,\n");
 }
 

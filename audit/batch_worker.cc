@@ -20,14 +20,14 @@ BatchResponse AnalyzeForBatch(const std::string& path, const BatchOptions& optio
     // The row names the file already; errors from the library begin with it.
     absl::ConsumePrefix(&message, absl::StrCat(path, ": "));
     o.set_error(true);
-    o.set_row(BatchErrorRow(options.format, path, std::string(message)));
+    o.set_row(options.rows->error_row(path, std::string(message), "error"));
     return o;
   };
   try {
     absl::StatusOr<Report> report = AnalyzeFile(path, options.analyze);
     if (!report.ok()) return fail(report.status().message());
     const CheckOutcome checks = ApplyChecks(options.checks, &*report);
-    absl::StatusOr<std::string> row = BatchRow(options.format, *report);
+    absl::StatusOr<std::string> row = options.rows->row(*report);
     if (!row.ok()) return fail(row.status().message());
     o.set_row(*std::move(row));
     o.set_checks_failed(!checks.passed);
@@ -49,7 +49,7 @@ int BatchWorkerMain(const BatchOptions& options,
     if (!request.ParseFromString(bytes)) {
       BatchResponse bad;
       bad.set_error(true);
-      bad.set_row(BatchErrorRow(options.format, "?", "the batch request could not be read"));
+      bad.set_row(options.rows->error_row("?", "the batch request could not be read", "error"));
       return bad.SerializeAsString();
     }
     if (before_each) before_each(request.path());

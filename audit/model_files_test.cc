@@ -110,12 +110,12 @@ TEST(OrderKey, SortsLikeTheJsonLinesRows) {
     files.push_back(r.files[0]);
   }
   std::vector<std::string> rows;
-  for (const ModelFile& f : files) rows.push_back(BatchErrorRow("jsonl", f.path, "x"));
+  for (const ModelFile& f : files) rows.push_back(kJsonlRows.error_row(f.path, "x", "error"));
   std::sort(files.begin(), files.end(),
             [](const ModelFile& x, const ModelFile& y) { return x.order_key < y.order_key; });
   std::sort(rows.begin(), rows.end());
   for (size_t i = 0; i < files.size(); ++i) {
-    EXPECT_EQ(rows[i], BatchErrorRow("jsonl", files[i].path, "x")) << i;
+    EXPECT_EQ(rows[i], kJsonlRows.error_row(files[i].path, "x", "error")) << i;
   }
   EXPECT_EQ(files[0].path, "/nonexistent/A");
 }

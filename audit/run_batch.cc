@@ -43,7 +43,7 @@ Outcome Stopped(const ModelFile& file, const BatchOptions& options, const ChildR
       break;
   }
   o.response.set_error(true);
-  o.response.set_row(BatchErrorRow(options.format, file.path, message, o.status));
+  o.response.set_row(options.rows->error_row(file.path, message, o.status));
   return o;
 }
 
@@ -54,7 +54,7 @@ Outcome Analyze(const ModelFile& file, const BatchOptions& options, ChildPool* w
     absl::string_view message = file.missing;
     absl::ConsumePrefix(&message, absl::StrCat(file.path, ": "));
     o.response.set_error(true);
-    o.response.set_row(BatchErrorRow(options.format, file.path, std::string(message)));
+    o.response.set_row(options.rows->error_row(file.path, std::string(message), "error"));
     return o;
   }
   if (workers == nullptr) {
@@ -111,7 +111,7 @@ BatchSummary RunBatch(const std::vector<std::string>& roots, const BatchOptions&
     if (gone.size() > 5) gone.resize(5);
     summary.gone = std::move(gone);
   }
-  out << BatchHeader(options.format);
+  out << options.rows->header();
   size_t shown_width = 0;
   double last_draw = -1;
   auto draw = [&] {

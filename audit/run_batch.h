@@ -8,6 +8,7 @@
 
 #include "analyzer/analyze.h"
 #include "analyzer/util/child_process.h"
+#include "audit/batch_rows.h"
 #include "audit/batch_summary.h"
 #include "audit/checks.h"
 #include "audit/model_files.h"
@@ -17,7 +18,7 @@ namespace onnx_flops {
 struct BatchOptions {
   AnalyzeOptions analyze;
   CheckOptions checks;
-  std::string format = "jsonl";  // jsonl | csv | text | markdown
+  const BatchRowFormat* rows = &kJsonlRows;  // jsonl, csv, text or markdown
   int jobs = 1;
   Shard shard;                   // default 0/1: everything
   bool progress = false;         // redraw a progress line on `err`

@@ -27,14 +27,14 @@ absl::StatusOr<std::string> Statement(const Report& r, const OutputOptions& o) {
 
 const std::vector<Format>& Formats() {
   static const std::vector<Format>* const kFormats = new std::vector<Format>{
-      // name        render     batch  per_node sha256
-      {"text", Text, true, false, false},
-      {"json", Json, false, false, false},
-      {"jsonl", nullptr, true, false, false},
-      {"csv", Csv, true, false, false},
-      {"markdown", Markdown, true, false, false},
-      {"html", Html, false, true, false},
-      {"statement", Statement, false, false, true},
+      // name        render     batch rows     per_node sha256
+      {"text", Text, &kTextRows, false, false},
+      {"json", Json, nullptr, false, false},
+      {"jsonl", nullptr, &kJsonlRows, false, false},
+      {"csv", Csv, &kCsvRows, false, false},
+      {"markdown", Markdown, &kMarkdownRows, false, false},
+      {"html", Html, nullptr, true, false},
+      {"statement", Statement, nullptr, false, true},
   };
   return *kFormats;
 }

@@ -1,8 +1,8 @@
 // The output formats, in one table: the flag's validation, the single-model
 // renderer, whether batch mode writes rows in it, and what it asks of the
 // analysis all come from here, for the CLI and the Python module alike.
-// Adding a format is its renderer, its test and one entry here (and its rows
-// in audit/batch_rows.cc if batch mode should write it).
+// Adding a format is its renderer, its test and one entry here (and, if batch
+// mode should write it, a BatchRowFormat in audit/batch_rows.cc named here).
 #ifndef ONNX_FLOPS_TOOLS_FORMATS_H_
 #define ONNX_FLOPS_TOOLS_FORMATS_H_
 
@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "analyzer/report/render.h"
+#include "audit/batch_rows.h"
 #include "proto/report.pb.h"
 
 namespace onnx_flops {
@@ -27,7 +28,7 @@ struct Format {
   // One model's report in this format; null when the format is rows only
   // (jsonl, which makes a run a batch run).
   absl::StatusOr<std::string> (*render)(const Report&, const OutputOptions&);
-  bool batch_rows;       // batch mode writes one row per model in it
+  const BatchRowFormat* batch_rows;  // batch mode's rows in it; null: none
   bool needs_per_node;   // the renderer shows every node (html)
   bool needs_sha256;     // the renderer quotes the file's hash (statement)
 };

@@ -16,7 +16,8 @@ TEST(Formats, TheTableNamesEachFormatOnceWithWhatItNeeds) {
   EXPECT_EQ(FindFormat("jsonl")->render, nullptr);  // rows only: makes a run a batch
   EXPECT_TRUE(FindFormat("html")->needs_per_node);
   EXPECT_TRUE(FindFormat("statement")->needs_sha256);
-  EXPECT_FALSE(FindFormat("json")->batch_rows);
+  EXPECT_EQ(FindFormat("json")->batch_rows, nullptr);
+  EXPECT_EQ(FindFormat("csv")->batch_rows, &kCsvRows);
 }
 
 TEST(Formats, EveryRendererAndEveryBatchFormatWorksOnARealReport) {
@@ -35,8 +36,9 @@ TEST(Formats, EveryRendererAndEveryBatchFormatWorksOnARealReport) {
                   (std::string(f.name) == "csv" && absl::StrContains(*out, ",406794,")))
           << f.name << ":\n" << *out;
     }
-    if (f.batch_rows) {
-      absl::StatusOr<std::string> row = BatchRow(f.name, *report);
+    if (f.batch_rows != nullptr) {
+      EXPECT_STREQ(f.batch_rows->name, f.name);
+      absl::StatusOr<std::string> row = f.batch_rows->row(*report);
       ASSERT_TRUE(row.ok()) << f.name << ": " << row.status();
       EXPECT_TRUE(absl::StrContains(*row, "tiny_mlp.onnx")) << f.name << ": " << *row;
     }

@@ -127,7 +127,7 @@ BatchOptions BatchOptionsOf(const CliArgs& args, const CheckOptions& checks) {
   BatchOptions options;
   options.analyze = args.analyze;
   options.checks = checks;
-  options.format = args.format;
+  options.rows = FindFormat(args.format)->batch_rows;
   options.jobs = Jobs(args);
   if (!args.shard.empty()) options.shard = *ParseShard(args.shard);
   options.progress = args.progress && isatty(fileno(stderr));
@@ -233,10 +233,10 @@ void InjectFault(absl::string_view where, const std::string& key) {
 #endif
 
 int RunBatchMode(const CliArgs& args, CheckOptions checks, const std::vector<std::string>& argv) {
-  if (!FindFormat(args.format)->batch_rows) {
+  if (FindFormat(args.format)->batch_rows == nullptr) {
     std::vector<std::string> rows;
     for (const Format& f : Formats()) {
-      if (f.batch_rows) rows.push_back(f.name);
+      if (f.batch_rows != nullptr) rows.push_back(f.name);
     }
     return Fail(absl::InvalidArgumentError(absl::StrCat(
         "--format ", args.format, " describes one model; batch mode writes one row per model: ",
