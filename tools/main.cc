@@ -1,6 +1,5 @@
 // onnx-flops: a thin shell over the analyzer library. Everything it prints
 // comes from the Report; errors are one line on stderr and exit status 2.
-#include <limits.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -101,10 +100,10 @@ absl::Status ReadPathList(const std::string& file, std::vector<std::string>* pat
   return absl::OkStatus();
 }
 
+// This binary, to start as a worker or helper; argv[0] if /proc is not there.
 std::string SelfExe(const std::vector<std::string>& argv) {
-  char buf[PATH_MAX];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : argv[0];
+  const std::string self = SelfExecutable();
+  return self.empty() ? argv[0] : self;
 }
 
 // ONNX's inference runs in this same binary, in its helper mode, with half

@@ -1,6 +1,5 @@
 #include "analyzer/shapes/onnx_isolation.h"
 
-#include <limits.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -22,11 +21,6 @@ std::string Hello() { return absl::StrCat("onnx-flops ", ONNX_FLOPS_VERSION, " o
 
 bool Executable(const std::string& path) { return !path.empty() && access(path.c_str(), X_OK) == 0; }
 
-std::string SelfExe() {
-  char buf[PATH_MAX];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
 
 struct HelperState {
   std::mutex mu;
@@ -122,7 +116,7 @@ std::string FindOnnxHelper() {
   if (const char* env = std::getenv("ONNX_FLOPS_HELPER"); env != nullptr && *env != '\0') {
     return Executable(env) ? std::string(env) : std::string();
   }
-  const std::string self = SelfExe();
+  const std::string self = SelfExecutable();
   if (const size_t slash = self.rfind('/'); slash != std::string::npos) {
     const std::string beside = self.substr(0, slash + 1) + "onnx-flops";
     if (Executable(beside)) return beside;

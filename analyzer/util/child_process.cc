@@ -1,6 +1,7 @@
 #include "analyzer/util/child_process.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -134,6 +135,12 @@ bool MemoryLimitsSupported() {
 #else
   return true;
 #endif
+}
+
+std::string SelfExecutable() {
+  char buf[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
 int64_t PhysicalMemoryBytes() {

@@ -50,6 +50,10 @@ std::string SignalName(int signal);
 // whose shadow memory is terabytes of reserved address space.
 bool MemoryLimitsSupported();
 
+// The running program's own path (/proc/self/exe), "" when it cannot be read:
+// what a process starts to get a child of its own kind.
+std::string SelfExecutable();
+
 // Physical memory of the machine in bytes (0 when unknown).
 int64_t PhysicalMemoryBytes();
 
