@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "analyzer/report/render.h"
+#include "analyzer/util/one_line.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace onnx_flops {
@@ -17,12 +18,6 @@ std::string MdCell(const std::string& s) {
   return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}, {"\r", " "}});
 }
 
-std::string OneLine(std::string s) {
-  for (char& c : s) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return s;
-}
 
 std::string Status(const Report& r) { return FailedChecks(r).empty() ? "ok" : "failed"; }
 

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "analyzer/util/one_line.h"
 #include "tools/cli_args.h"
 #include "tools/run_model.h"
 
@@ -22,13 +23,6 @@ namespace {
 
 namespace py = pybind11;
 
-std::string OneLine(absl::string_view text) {
-  std::string msg(text);
-  for (char& c : msg) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return msg;
-}
 
 // The package builds argv from keywords; options that shape the CLI's output
 // rather than the report are refused there by name. This catches whatever

@@ -29,6 +29,7 @@
 #include "analyzer/training/backward.h"
 #include "audit/baseline.h"
 #include "analyzer/util/child_process.h"
+#include "analyzer/util/one_line.h"
 #include "analyzer/training/hardware.h"
 #include "analyzer/shapes/onnx_isolation.h"
 #include "analyzer/report/render.h"
@@ -48,13 +49,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 
-std::string OneLine(absl::string_view text) {
-  std::string msg(text);
-  for (char& c : msg) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return msg;
-}
 
 int Fail(const absl::Status& status) {
   std::cerr << "onnx-flops: " << OneLine(status.message()) << "\n";

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "analyzer/shapes/onnx_guard.h"
+#include "analyzer/util/one_line.h"
 #include "onnx/shape_inference/implementation.h"
 #include "proto/child_messages.pb.h"
 
@@ -143,11 +144,7 @@ void RunShapeInferenceInProcess(onnx::ModelProto& model, ShapeDataMap* shape_dat
   try {
     onnx::shape_inference::InferShapes(model, OnnxSchemas(), options, shape_data);
   } catch (const std::exception& e) {
-    std::string what = e.what();
-    for (char& c : what) {
-      if (c == '\n') c = ' ';
-    }
-    warnings->push_back(absl::StrCat("ONNX shape inference stopped early: ", what));
+    warnings->push_back(absl::StrCat("ONNX shape inference stopped early: ", OneLine(e.what())));
   }
 }
 
