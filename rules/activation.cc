@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "rules/elementwise.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 
@@ -19,12 +20,13 @@ struct ActivationOp {
   const char* op_type;
   double per_element;
   const char* ops;  // the spec's formula and the operations counted
+  Propagator shape = ShapeOfUnary;  // null: ONNX's inference gives the output shape
 };
 
 constexpr ActivationOp kOps[] = {
     {"Relu", 1, "max(0, x): 1 max"},
     {"LeakyRelu", 2, "x < 0 ? alpha*x : x: compare, multiply"},
-    {"PRelu", 2, "x < 0 ? slope*x : x: compare, multiply"},
+    {"PRelu", 2, "x < 0 ? slope*x : x: compare, multiply", ShapeOfBroadcast},
     {"ThresholdedRelu", 1, "x > alpha ? x : 0: compare"},
     {"Sigmoid", 4, "1 / (1 + exp(-x)): negate, exp, add, reciprocal"},
     {"HardSigmoid", 3, "max(0, min(1, alpha*x + beta)): multiply, add, clamp"},
@@ -46,8 +48,9 @@ constexpr ActivationOp kOps[] = {
     // Opset 24; registered so that newer exports are counted too.
     {"Swish", 6, "x * sigmoid(alpha*x): multiply, sigmoid (4), multiply"},
     // Experimental ops of opsets 1-9.
-    {"ScaledTanh", 3, "alpha * tanh(beta*x): multiply, tanh, multiply"},
-    {"ParametricSoftplus", 5, "alpha * log(exp(beta*x) + 1): multiply, exp, add, log, multiply"},
+    {"ScaledTanh", 3, "alpha * tanh(beta*x): multiply, tanh, multiply", nullptr},
+    {"ParametricSoftplus", 5, "alpha * log(exp(beta*x) + 1): multiply, exp, add, log, multiply",
+     nullptr},
 };
 
 std::string TableFormula(const ActivationOp& op) {
@@ -93,9 +96,9 @@ absl::StatusOr<Cost> CountGelu(const NodeView& v) {
 
 void RegisterActivationRules(RuleRegistry& r) {
   for (const ActivationOp& op : kOps) {
-    Register(r, {"", op.op_type, "activation", TableFormula(op), CountTableOp});
+    Register(r, {"", op.op_type, "activation", TableFormula(op), CountTableOp, op.shape});
   }
-  Register(r, {"", "Gelu", "activation", kGeluFormula, CountGelu});
+  Register(r, {"", "Gelu", "activation", kGeluFormula, CountGelu, ShapeOfUnary});
 }
 
 }  // namespace onnx_flops

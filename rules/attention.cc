@@ -27,6 +27,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -652,21 +653,160 @@ std::string GroupQueryAttentionFormula() {
       kCoreFormula);
 }
 
+// ---- Shape propagation ----
+
+
+int64_t DimOr(const TensorInfo* t, size_t rank, size_t axis) {
+  return Ranked(t) && t->dims.size() == rank ? t->dims[axis] : -1;
+}
+
+// ONNX Attention (23). 3-D Q/K/V are [B, S, heads*head_size] with
+// q_num_heads/kv_num_heads attributes; 4-D ones are [B, heads, S, head_size].
+// Outputs: Y, present_key, present_value, qk_matmul_output.
+absl::StatusOr<Outputs> ShapeOfOnnxAttention(const NodeView& v) {
+  const TensorInfo* q = In(v, 0);
+  const TensorInfo* k = In(v, 1);
+  const TensorInfo* val = In(v, 2);
+  const TensorInfo* past = In(v, 4);
+  const int32_t elem = ElemOf(q);
+  if (!Ranked(q) || (q->dims.size() != 3 && q->dims.size() != 4)) return Outputs{TypeOnly(elem)};
+  const bool three_d = q->dims.size() == 3;
+  const int64_t b = q->dims[0];
+  int64_t q_heads, s_q, kv_heads, s_kv, head_k, head_v;
+  if (three_d) {
+    q_heads = AttrInt(v, "q_num_heads", -1);
+    kv_heads = AttrInt(v, "kv_num_heads", -1);
+    s_q = q->dims[1];
+    s_kv = DimOr(k, 3, 1);
+    head_k = DimDiv(DimOr(k, 3, 2), kv_heads);
+    head_v = DimDiv(DimOr(val, 3, 2), kv_heads);
+  } else {
+    q_heads = q->dims[1];
+    s_q = q->dims[2];
+    kv_heads = DimOr(k, 4, 1);
+    s_kv = DimOr(k, 4, 2);
+    head_k = DimOr(k, 4, 3);
+    head_v = DimOr(val, 4, 3);
+  }
+  const int64_t s_past = HasInput(v, 4) ? DimOr(past, 4, 2) : 0;
+  const int64_t total = DimAdd(s_past, s_kv);
+  Outputs outs;
+  outs.push_back(three_d ? Shaped(elem, {b, s_q, DimMul(q_heads, head_v)})
+                         : Shaped(elem, {b, q_heads, s_q, head_v}));
+  outs.push_back(Shaped(elem, {b, kv_heads, total, head_k}));
+  outs.push_back(Shaped(elem, {b, kv_heads, total, head_v}));
+  outs.push_back(Shaped(elem, {b, q_heads, s_q, total}));
+  return outs;
+}
+
+// com.microsoft Attention: input [B, S, D_in] x weights [D_in, Dq+Dk+Dv].
+// Outputs: [B, S, Dv], present [2, B, heads, past + S, Dk/heads].
+absl::StatusOr<Outputs> ShapeOfContribAttention(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const TensorInfo* w = In(v, 1);
+  const TensorInfo* past = In(v, 4);
+  const int32_t elem = ElemOf(x);
+  if (!Ranked(x) || x->dims.size() != 3) return Outputs{TypeOnly(elem)};
+  const int64_t heads = AttrInt(v, "num_heads", -1);
+  std::vector<int64_t> qkv = AttrInts(v, "qkv_hidden_sizes");
+  int64_t k_hidden = -1, v_hidden = -1;
+  if (qkv.size() == 3) {
+    k_hidden = qkv[1];
+    v_hidden = qkv[2];
+  } else if (Ranked(w) && w->dims.size() == 2) {
+    k_hidden = v_hidden = DimDiv(w->dims[1], 3);
+  }
+  const int64_t b = x->dims[0], s = x->dims[1];
+  const int64_t s_past = HasInput(v, 4) ? DimOr(past, 5, 3) : 0;
+  return Outputs{Shaped(elem, {b, s, v_hidden}),
+                 Shaped(elem, {2, b, heads, DimAdd(s_past, s), DimDiv(k_hidden, heads)})};
+}
+
+// com.microsoft MultiHeadAttention: query [B, S, D] with key/value [B, L, D]
+// / [B, heads, L, H], packed kv [B, L, heads, 2, H] or packed qkv
+// [B, S, heads, 3, H]. Outputs: [B, S, Dv], present_key, present_value.
+absl::StatusOr<Outputs> ShapeOfMultiHeadAttention(const NodeView& v) {
+  const TensorInfo* q = In(v, 0);
+  const TensorInfo* k = In(v, 1);
+  const TensorInfo* val = In(v, 2);
+  const int32_t elem = ElemOf(q);
+  const int64_t heads = AttrInt(v, "num_heads", -1);
+  if (!Ranked(q) || q->dims.size() < 3) return Outputs{TypeOnly(elem)};
+  const int64_t b = q->dims[0], s = q->dims[1];
+  int64_t l = -1, head_k = -1, head_v = -1;
+  if (q->dims.size() == 5) {  // packed QKV
+    head_k = head_v = q->dims[4];
+    l = s;
+  } else if (Ranked(k) && k->dims.size() == 5) {  // packed KV
+    l = k->dims[1];
+    head_k = head_v = k->dims[4];
+  } else {
+    if (Ranked(k) && k->dims.size() == 3) {
+      l = k->dims[1];
+      head_k = DimDiv(k->dims[2], heads);
+    } else if (Ranked(k) && k->dims.size() == 4) {
+      l = k->dims[2];
+      head_k = k->dims[3];
+    }
+    if (Ranked(val) && val->dims.size() == 3) {
+      head_v = DimDiv(val->dims[2], heads);
+    } else if (Ranked(val) && val->dims.size() == 4) {
+      head_v = val->dims[3];
+    }
+  }
+  const int64_t s_past = HasInput(v, 6) ? DimOr(In(v, 6), 4, 2) : 0;
+  // With a 4-D key (already projected past), present is that key itself.
+  const bool key_is_cache = Ranked(k) && k->dims.size() == 4;
+  const int64_t total = key_is_cache ? l : DimAdd(s_past, l);
+  return Outputs{Shaped(elem, {b, s, DimMul(heads, head_v)}),
+                 Shaped(elem, {b, heads, total, head_k}), Shaped(elem, {b, heads, total, head_v})};
+}
+
+// com.microsoft GroupQueryAttention: query [B, S, heads*H] (or packed
+// [B, S, (heads + 2*kv_heads)*H] without key/value). Outputs: [B, S, heads*H],
+// present_key/value [B, kv_heads, max(past, total_sequence_length), H].
+absl::StatusOr<Outputs> ShapeOfGroupQueryAttention(const NodeView& v) {
+  const TensorInfo* q = In(v, 0);
+  const int32_t elem = ElemOf(q);
+  if (!Ranked(q) || q->dims.size() != 3) return Outputs{TypeOnly(elem)};
+  const int64_t heads = AttrInt(v, "num_heads", -1);
+  const int64_t kv_heads = AttrInt(v, "kv_num_heads", -1);
+  const bool packed = !HasInput(v, 1);
+  const int64_t head =
+      packed ? DimDiv(q->dims[2], DimAdd(heads, DimMul(2, kv_heads)))
+             : DimDiv(q->dims[2], heads);
+  const int64_t b = q->dims[0], s = q->dims[1];
+  int64_t present = -1;
+  std::optional<int64_t> total = ScalarInt(v, 6);
+  if (total.has_value()) {
+    present = *total;
+    if (HasInput(v, 3)) {
+      const int64_t past = DimOr(In(v, 3), 4, 2);
+      present = past < 0 ? -1 : std::max(past, *total);
+    }
+  }
+  return Outputs{Shaped(elem, {b, s, DimMul(heads, head)}),
+                 Shaped(elem, {b, kv_heads, present, head}),
+                 Shaped(elem, {b, kv_heads, present, head})};
+}
+
 }  // namespace
 
 void RegisterAttentionRules(RuleRegistry& r) {
-  Register(r, {"", "Attention", "attention", OnnxAttentionFormula(), CountOnnxAttention});
-  Register(r, {"", "RotaryEmbedding", "attention", kRotaryFormula, CountRotaryEmbedding});
+  Register(r, {"", "Attention", "attention", OnnxAttentionFormula(), CountOnnxAttention,
+               ShapeOfOnnxAttention});
+  Register(r, {"", "RotaryEmbedding", "attention", kRotaryFormula, CountRotaryEmbedding,
+               ShapeLikeInput0});
   Register(r, {"com.microsoft", "Attention", "attention", ContribAttentionFormula(),
-               CountContribAttention});
+               CountContribAttention, ShapeOfContribAttention});
   Register(r, {"com.microsoft", "QAttention", "attention", QAttentionFormula(),
                CountQAttention});
   Register(r, {"com.microsoft", "MultiHeadAttention", "attention", MultiHeadAttentionFormula(),
-               CountMultiHeadAttention});
+               CountMultiHeadAttention, ShapeOfMultiHeadAttention});
   Register(r, {"com.microsoft", "GroupQueryAttention", "attention",
-               GroupQueryAttentionFormula(), CountGroupQueryAttention});
+               GroupQueryAttentionFormula(), CountGroupQueryAttention, ShapeOfGroupQueryAttention});
   Register(r, {"com.microsoft", "RotaryEmbedding", "attention", kRotaryFormula,
-               CountRotaryEmbedding});
+               CountRotaryEmbedding, ShapeLikeInput0});
 }
 
 }  // namespace onnx_flops

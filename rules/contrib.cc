@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "rules/elementwise.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 
@@ -252,29 +253,99 @@ absl::StatusOr<Cost> CountFusedMatMul(const NodeView& v) {
   return c;
 }
 
+// ---- Shape propagation ----
+
+// SkipLayerNormalization & co: output, mean, inv_std_var, input_skip_bias_sum.
+absl::StatusOr<Outputs> ShapeOfSkipLayerNorm(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x))};
+  Dims stats = x->dims;
+  if (!stats.empty()) stats.back() = 1;
+  return Outputs{Shaped(x->elem_type, x->dims), Shaped(kFloat, stats), Shaped(kFloat, stats),
+                 Shaped(x->elem_type, x->dims)};
+}
+
+// LayerNormalization / SimplifiedLayerNormalization (com.microsoft): output,
+// mean, inv_std_var over the axes from `axis` on.
+absl::StatusOr<Outputs> ShapeOfContribLayerNorm(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x))};
+  OF_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(AttrInt(v, "axis", -1),
+                                                  static_cast<int64_t>(x->dims.size())));
+  Dims stats = x->dims;
+  for (size_t i = static_cast<size_t>(axis); i < stats.size(); ++i) stats[i] = 1;
+  const int32_t stash = static_cast<int32_t>(AttrInt(v, "stash_type", kFloat));
+  return Outputs{Shaped(x->elem_type, x->dims), Shaped(stash, stats), Shaped(stash, stats)};
+}
+
+// BiasSplitGelu: [..., 2H] -> [..., H].
+absl::StatusOr<Outputs> ShapeOfBiasSplitGelu(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x) || x->dims.empty()) return Outputs{TypeOnly(ElemOf(x))};
+  Dims out = x->dims;
+  out.back() = DimDiv(out.back(), 2);
+  return Outputs{Shaped(x->elem_type, out)};
+}
+
+// GemmFastGelu: MatMul shape of X and W.
+absl::StatusOr<Outputs> ShapeOfGemmFastGelu(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const TensorInfo* w = In(v, 1);
+  if (!Ranked(x) || x->dims.empty()) return Outputs{TypeOnly(ElemOf(x))};
+  Dims out = x->dims;
+  out.back() = Ranked(w) && w->dims.size() == 2 ? w->dims[1] : -1;
+  return Outputs{Shaped(x->elem_type, out)};
+}
+
+// com.microsoft EmbedLayerNormalization: input_ids [B, S] and word_embedding
+// [V, H] -> output [B, S, H], mask_index [B], embedding_sum [B, S, H].
+absl::StatusOr<Outputs> ShapeOfEmbedLayerNorm(const NodeView& v) {
+  const TensorInfo* ids = In(v, 0);
+  const TensorInfo* words = In(v, 2);
+  const int32_t elem = ElemOf(words);
+  if (!Ranked(ids) || ids->dims.size() != 2) return Outputs{TypeOnly(elem)};
+  const int64_t h = Ranked(words) && words->dims.size() == 2 ? words->dims[1] : -1;
+  const Dims out{ids->dims[0], ids->dims[1], h};
+  return Outputs{Shaped(elem, out), Shaped(kInt32, {ids->dims[0]}), Shaped(elem, out)};
+}
+
+constexpr char kShapesOnly[] =
+    "no FLOP rule yet: the node is reported uncounted; its output shapes are propagated";
+
 }  // namespace
 
 void RegisterContribRules(RuleRegistry& r) {
   const char* ms = "com.microsoft";
   Register(r, {ms, "SkipLayerNormalization", "contrib", kSkipLayerNormFormula,
-               CountSkipLayerNorm});
+               CountSkipLayerNorm, ShapeOfSkipLayerNorm});
   Register(r, {ms, "SkipSimplifiedLayerNormalization", "contrib", kSkipRmsNormFormula,
-               CountSkipRmsNorm});
+               CountSkipRmsNorm, ShapeOfSkipLayerNorm});
   // onnxruntime defines SimplifiedLayerNormalization in the ONNX domain;
   // some tools write it under com.microsoft.
   Register(r, {"", "SimplifiedLayerNormalization", "contrib", kSimplifiedLayerNormFormula,
-               CountSimplifiedLayerNorm});
+               CountSimplifiedLayerNorm, ShapeOfContribLayerNorm});
   Register(r, {ms, "SimplifiedLayerNormalization", "contrib", kSimplifiedLayerNormFormula,
-               CountSimplifiedLayerNorm});
+               CountSimplifiedLayerNorm, ShapeOfContribLayerNorm});
   Register(r, {ms, "EmbedLayerNormalization", "contrib", kEmbedLayerNormFormula,
-               CountEmbedLayerNorm});
-  Register(r, {ms, "BiasGelu", "contrib", kBiasGeluFormula, CountBiasGelu});
-  Register(r, {ms, "FastGelu", "contrib", kFastGeluFormula, CountFastGelu});
-  Register(r, {ms, "Gelu", "contrib", kContribGeluFormula, CountContribGelu});
-  Register(r, {ms, "QuickGelu", "contrib", kQuickGeluFormula, CountQuickGelu});
-  Register(r, {ms, "BiasAdd", "contrib", kBiasAddFormula, CountBiasAdd});
-  Register(r, {ms, "FusedMatMul", "contrib", kFusedMatMulFormula, CountFusedMatMul});
+               CountEmbedLayerNorm, ShapeOfEmbedLayerNorm});
+  Register(r, {ms, "BiasGelu", "contrib", kBiasGeluFormula, CountBiasGelu, ShapeLikeInput0});
+  Register(r, {ms, "FastGelu", "contrib", kFastGeluFormula, CountFastGelu, ShapeLikeInput0});
+  Register(r, {ms, "Gelu", "contrib", kContribGeluFormula, CountContribGelu, ShapeLikeInput0});
+  Register(r, {ms, "QuickGelu", "contrib", kQuickGeluFormula, CountQuickGelu, ShapeLikeInput0});
+  Register(r, {ms, "BiasAdd", "contrib", kBiasAddFormula, CountBiasAdd, ShapeLikeInput0});
+  Register(r, {ms, "FusedMatMul", "contrib", kFusedMatMulFormula, CountFusedMatMul,
+               ShapeOfMatMul});
   Register(r, {ms, "TransposeMatMul", "contrib", kFusedMatMulFormula, CountFusedMatMul});
+  // Shapes only, no FLOP rule yet: these nodes are reported uncounted.
+  for (const char* op : {"BiasDropout", "BitmaskBiasDropout", "GroupNorm", "SkipGroupNorm",
+                         "BiasSoftmax"}) {
+    Register(r, {ms, op, "contrib", kShapesOnly, nullptr, ShapeLikeInput0});
+  }
+  Register(r, {ms, "LayerNormalization", "contrib", kShapesOnly, nullptr, ShapeOfContribLayerNorm});
+  Register(r, {ms, "BiasSplitGelu", "contrib", kShapesOnly, nullptr, ShapeOfBiasSplitGelu});
+  Register(r, {ms, "GemmFastGelu", "contrib", kShapesOnly, nullptr, ShapeOfGemmFastGelu});
+  Register(r, {ms, "FusedGemm", "contrib", kShapesOnly, nullptr, ShapeOfGemm});
+  Register(r, {ms, "FusedConv", "contrib", kShapesOnly, nullptr, ShapeOfConv});
 }
 
 }  // namespace onnx_flops

@@ -5,87 +5,22 @@
 // bias adds and requantization are vector work.
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
+#include "rules/window.h"
 
 namespace onnx_flops {
 namespace {
 
-// Spatial attributes shared by Conv and ConvTranspose, defaulted and checked
-// against the number of spatial axes.
-struct Geometry {
-  Dims strides, dilations, pads;  // pads: [x1_begin, x2_begin, ..., x1_end, ...]
-  std::string auto_pad;
-};
-
-absl::StatusOr<Geometry> ReadGeometry(const NodeView& v, size_t n) {
-  Geometry g;
-  g.strides = AttrInts(v, "strides");
-  g.dilations = AttrInts(v, "dilations");
-  g.pads = AttrInts(v, "pads");
-  g.auto_pad = AttrString(v, "auto_pad", "NOTSET");
-  if (g.auto_pad.empty()) g.auto_pad = "NOTSET";
-  if (g.strides.empty()) g.strides.assign(n, 1);
-  if (g.dilations.empty()) g.dilations.assign(n, 1);
-  if (g.pads.empty()) g.pads.assign(2 * n, 0);
-  if (g.strides.size() != n || g.dilations.size() != n || g.pads.size() != 2 * n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "strides/dilations/pads have ", g.strides.size(), "/", g.dilations.size(), "/",
-        g.pads.size(), " values for ", n, " spatial axes (expected ", n, "/", n, "/",
-        2 * n, ")"));
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (g.strides[i] <= 0 || g.dilations[i] <= 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("strides and dilations must be positive, got strides=[",
-                       absl::StrJoin(g.strides, ","), "] dilations=[",
-                       absl::StrJoin(g.dilations, ","), "]"));
-    }
-  }
-  if (g.auto_pad != "NOTSET" && g.auto_pad != "VALID" && g.auto_pad != "SAME_UPPER" &&
-      g.auto_pad != "SAME_LOWER") {
-    return absl::UnimplementedError(
-        absl::StrCat("unsupported auto_pad '", g.auto_pad, "'"));
-  }
-  // Bounded so the output-size formulas below cannot overflow int64.
-  OF_RETURN_IF_ERROR(CheckAttrRange("strides", g.strides, 1, kMaxDim));
-  OF_RETURN_IF_ERROR(CheckAttrRange("dilations", g.dilations, 1, kMaxDim));
-  OF_RETURN_IF_ERROR(CheckAttrRange("pads", g.pads, -kMaxDim, kMaxDim));
-  if (g.auto_pad != "NOTSET") g.pads.assign(2 * n, 0);  // pads ignored with auto_pad
-  return g;
-}
-
-// Output spatial dims of a forward convolution:
-//   NOTSET: floor((in + pad_begin + pad_end - ((k-1)*d + 1)) / s) + 1
-//   VALID:  floor((in - ((k-1)*d + 1)) / s) + 1
-//   SAME_UPPER / SAME_LOWER: ceil(in / s)
-absl::StatusOr<Dims> ConvOutSpatial(const Geometry& g, const Dims& in, const Dims& kernel) {
-  const size_t n = in.size();
-  Dims out(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (g.auto_pad == "SAME_UPPER" || g.auto_pad == "SAME_LOWER") {
-      out[i] = (in[i] + g.strides[i] - 1) / g.strides[i];
-      continue;
-    }
-    // (k-1)*d of two values up to 2^40 can overflow int64: checked in double.
-    if (kernel[i] < 1 || (kernel[i] - 1.0) * static_cast<double>(g.dilations[i]) + 1 >
-                             static_cast<double>(kMaxDim)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "spatial axis ", i, ": kernel ", kernel[i], " with dilation ", g.dilations[i],
-          " is not a window between 1 and 2^40"));
-    }
-    const int64_t eff_kernel = (kernel[i] - 1) * g.dilations[i] + 1;
-    const int64_t padded = in[i] + g.pads[i] + g.pads[i + n];
-    if (padded < eff_kernel) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "spatial axis ", i, ": padded input ", padded,
-          " is smaller than the dilated kernel ", eff_kernel));
-    }
-    out[i] = (padded - eff_kernel) / g.strides[i] + 1;
-  }
-  return out;
+// Conv has no ceil_mode: a stray attribute of that name changes nothing.
+absl::StatusOr<Window> ConvWindow(const NodeView& v, size_t n, Dims kernel) {
+  OF_ASSIGN_OR_RETURN(Window w, ReadWindow(v, n, std::move(kernel)));
+  w.ceil_mode = false;
+  return w;
 }
 
 // The node's first output when its rank is known; dims may contain -1.
@@ -169,8 +104,8 @@ absl::StatusOr<Cost> CountConvLike(const NodeView& v, const ConvSlots& s) {
         s.op, ": C_out=", c_out, " is not divisible by group=", group));
   }
 
-  OF_ASSIGN_OR_RETURN(Geometry g, ReadGeometry(v, n));
-  OF_ASSIGN_OR_RETURN(Dims out_spatial, ConvOutSpatial(g, in, kernel));
+  OF_ASSIGN_OR_RETURN(const Window g, ConvWindow(v, n, kernel));
+  OF_ASSIGN_OR_RETURN(const Dims out_spatial, ForwardWindowDims(g, in));
   Dims y = {batch, c_out};
   y.insert(y.end(), out_spatial.begin(), out_spatial.end());
   if (absl::Status st = CheckOutput(v, y); !st.ok()) return st;
@@ -271,7 +206,7 @@ absl::StatusOr<Cost> CountConvTranspose(const NodeView& v) {
         "ConvTranspose: kernel_shape [", absl::StrJoin(kernel_attr, ","),
         "] disagrees with W ", DimsToString(w)));
   }
-  OF_ASSIGN_OR_RETURN(Geometry g, ReadGeometry(v, n));
+  OF_ASSIGN_OR_RETURN(const Window g, ConvWindow(v, n, kernel));
 
   // Output spatial size: the node's output, else output_shape, else the formula.
   Dims out_spatial(n);
@@ -299,19 +234,7 @@ absl::StatusOr<Cost> CountConvTranspose(const NodeView& v) {
       out_spatial[i] = output_shape[i];
       continue;
     }
-    // Products of two values up to 2^40: computed in double, then bounded.
-    const double s = static_cast<double>(g.strides[i]);
-    const double size =
-        !by_formula ? static_cast<double>(in[i]) * s
-                    : s * (static_cast<double>(in[i]) - 1) + static_cast<double>(output_padding[i]) +
-                          (static_cast<double>(kernel[i]) - 1) * static_cast<double>(g.dilations[i]) +
-                          1 - static_cast<double>(g.pads[i]) - static_cast<double>(g.pads[i + n]);
-    if (!(size >= 1 && size <= static_cast<double>(kMaxDim))) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "ConvTranspose: output spatial axis ", i, " would be ", FormatCount(size),
-          ", not between 1 and 2^40"));
-    }
-    out_spatial[i] = static_cast<int64_t>(size);
+    OF_ASSIGN_OR_RETURN(out_spatial[i], TransposedWindowSize(g, i, in[i], output_padding[i]));
   }
   out_source = !output_shape.empty() ? "output_shape attribute"
                : by_formula          ? "s*(in-1)+output_padding+((k-1)*d+1)-pads"
@@ -359,13 +282,72 @@ absl::StatusOr<Cost> CountConvTranspose(const NodeView& v) {
   return c;
 }
 
+// ---- Shape propagation ----
+
+// The kernel from kernel_shape, else from W [C_out, C_in/group, k...].
+Dims KernelOf(const NodeView& v, size_t spatial, const TensorInfo* w) {
+  Dims kernel = AttrInts(v, "kernel_shape");
+  if (kernel.empty() && Ranked(w) && w->dims.size() == spatial + 2) {
+    kernel.assign(w->dims.begin() + 2, w->dims.end());
+  }
+  return kernel;
+}
+
+absl::StatusOr<Outputs> ShapeOfConvTranspose(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const TensorInfo* w = In(v, 1);
+  if (!Ranked(x) || x->dims.size() < 3) return Outputs{TypeOnly(ElemOf(x))};
+  const size_t spatial = x->dims.size() - 2;
+  const int64_t group = AttrInt(v, "group", 1);
+  // DimMul: C_out/group and group are each up to 2^40 (or garbage); the product can overflow.
+  Dims out{x->dims[0], Ranked(w) && w->dims.size() >= 2 ? DimMul(w->dims[1], group) : -1};
+  std::vector<int64_t> output_shape = AttrInts(v, "output_shape");
+  if (output_shape.size() == spatial + 2) output_shape.erase(output_shape.begin(), output_shape.begin() + 2);
+  if (output_shape.size() == spatial) {
+    out.insert(out.end(), output_shape.begin(), output_shape.end());
+    return Outputs{Shaped(x->elem_type, out)};
+  }
+  const absl::StatusOr<Window> win = ConvWindow(v, spatial, KernelOf(v, spatial, w));
+  std::vector<int64_t> out_pad = AttrInts(v, "output_padding");
+  if (out_pad.size() != spatial) out_pad.assign(spatial, 0);
+  for (size_t i = 0; i < spatial; ++i) {
+    const int64_t in = x->dims[2 + i];
+    absl::StatusOr<int64_t> size = -1;
+    if (win.ok() && in >= 1 && in <= kMaxDim && out_pad[i] >= 0 && out_pad[i] <= kMaxDim) {
+      size = TransposedWindowSize(*win, i, in, out_pad[i]);
+    }
+    out.push_back(size.ok() ? *size : -1);
+  }
+  return Outputs{Shaped(x->elem_type, out)};
+}
+
 }  // namespace
 
+absl::StatusOr<Outputs> ShapeOfConv(const NodeView& v) {
+  const absl::string_view op = v.node->op_type();
+  const bool qlinear = op == "QLinearConv";
+  const TensorInfo* x = In(v, 0);
+  const TensorInfo* w = In(v, qlinear ? 3 : 1);
+  int32_t elem = ElemOf(x);
+  if (op == "ConvInteger") elem = kInt32;
+  if (qlinear && ElemOf(In(v, 7)) != 0) elem = ElemOf(In(v, 7));
+  if (!Ranked(x) || x->dims.size() < 3) return Outputs{TypeOnly(elem)};
+  const size_t spatial = x->dims.size() - 2;
+  const Dims kernel = KernelOf(v, spatial, w);
+  if (kernel.size() != spatial) return Outputs{Shaped(elem, Dims(x->dims.size(), -1))};
+  OF_ASSIGN_OR_RETURN(const Window win, ConvWindow(v, spatial, kernel));
+  OF_ASSIGN_OR_RETURN(const Dims sp, ForwardWindowDims(win, Dims(x->dims.begin() + 2, x->dims.end())));
+  Dims out{x->dims[0], Ranked(w) && !w->dims.empty() ? w->dims[0] : -1};
+  out.insert(out.end(), sp.begin(), sp.end());
+  return Outputs{Shaped(elem, out)};
+}
+
 void RegisterConvRules(RuleRegistry& r) {
-  Register(r, {"", "Conv", "conv", kConvFormula, CountConv});
-  Register(r, {"", "ConvInteger", "conv", kConvIntegerFormula, CountConvInteger});
-  Register(r, {"", "QLinearConv", "conv", kQLinearConvFormula, CountQLinearConv});
-  Register(r, {"", "ConvTranspose", "conv", kConvTransposeFormula, CountConvTranspose});
+  Register(r, {"", "Conv", "conv", kConvFormula, CountConv, ShapeOfConv});
+  Register(r, {"", "ConvInteger", "conv", kConvIntegerFormula, CountConvInteger, ShapeOfConv});
+  Register(r, {"", "QLinearConv", "conv", kQLinearConvFormula, CountQLinearConv, ShapeOfConv});
+  Register(r, {"", "ConvTranspose", "conv", kConvTransposeFormula, CountConvTranspose,
+               ShapeOfConvTranspose});
 }
 
 }  // namespace onnx_flops

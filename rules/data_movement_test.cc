@@ -87,16 +87,6 @@ TEST(DataMovementRule, Col2ImSumsColumnEntries) {
   EXPECT_FALSE(NodeBuilder("Col2Im").Opset(18).UnknownInput().Count().ok());
 }
 
-TEST(RegistryTest, EveryRuleHasFormulaAndFamily) {
-  const auto rules = SortedRules(DefaultRules());
-  ASSERT_FALSE(rules.empty());
-  for (const Rule* rule : rules) {
-    EXPECT_FALSE(rule->formula.empty()) << rule->op_type;
-    EXPECT_FALSE(rule->family.empty()) << rule->op_type;
-    EXPECT_NE(rule->count, nullptr) << rule->op_type;
-  }
-}
-
 TEST(RegistryTest, MustHaveOpsAreRegistered) {
   std::vector<std::string> must_have = {
       // Elementwise arithmetic, math, comparison, logic, bitwise, quantization.

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -290,10 +291,91 @@ absl::StatusOr<Cost> CountEinsum(const NodeView& v) {
   return c;
 }
 
+// ---- Shape propagation ----
+
+// Einsum: labels of the inputs give the output's dims; "..." broadcasts.
+absl::StatusOr<Outputs> ShapeOfEinsum(const NodeView& v) {
+  std::string eq = AttrString(v, "equation", "");
+  eq.erase(std::remove(eq.begin(), eq.end(), ' '), eq.end());
+  const int32_t elem = ElemOf(In(v, 0));
+  const size_t arrow = eq.find("->");
+  const std::string lhs = eq.substr(0, arrow);
+  std::vector<std::string> terms;
+  for (size_t start = 0;;) {
+    const size_t comma = lhs.find(',', start);
+    terms.push_back(lhs.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (static_cast<int>(terms.size()) != v.node->input_size()) {
+    return absl::InvalidArgumentError("Einsum equation does not match the inputs");
+  }
+  std::map<char, int64_t> size;
+  std::map<char, int> count;
+  std::vector<const Dims*> ellipses;
+  std::vector<Dims> ellipsis_store(terms.size());
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const TensorInfo* t = In(v, static_cast<int>(i));
+    if (!Ranked(t)) return Outputs{TypeOnly(elem)};
+    std::string term = terms[i];
+    const size_t dots = term.find("...");
+    const size_t labels = term.size() - (dots == std::string::npos ? 0 : 3);
+    if (labels > t->dims.size()) return absl::InvalidArgumentError("Einsum term longer than its input's rank");
+    const size_t ell_rank = t->dims.size() - labels;
+    if (dots == std::string::npos && ell_rank != 0) {
+      return absl::InvalidArgumentError("Einsum term shorter than its input's rank");
+    }
+    size_t axis = 0;
+    for (size_t c = 0; c < term.size(); ++c) {
+      if (term.compare(c, 3, "...") == 0) {
+        ellipsis_store[i].assign(t->dims.begin() + static_cast<int64_t>(axis),
+                                 t->dims.begin() + static_cast<int64_t>(axis + ell_rank));
+        ellipses.push_back(&ellipsis_store[i]);
+        axis += ell_rank;
+        c += 2;
+        continue;
+      }
+      const char l = term[c];
+      const int64_t d = t->dims[axis++];
+      count[l]++;
+      auto it = size.find(l);
+      if (it == size.end() || it->second < 0 || it->second == 1) {
+        // A 1 broadcasts; an unknown stays unknown unless a real size comes.
+        size[l] = it != size.end() && it->second < 0 && d == 1 ? -1 : d;
+      } else if (d >= 0 && d != 1 && d != it->second) {
+        return absl::InvalidArgumentError(absl::StrCat("Einsum label '", std::string(1, l),
+                                                       "' has sizes ", it->second, " and ", d));
+      }
+    }
+  }
+  OF_ASSIGN_OR_RETURN(Dims ell, BroadcastAll(ellipses));
+  std::string rhs;
+  if (arrow != std::string::npos) {
+    rhs = eq.substr(arrow + 2);
+  } else {
+    rhs = ellipses.empty() ? "" : "...";
+    for (const auto& [l, n] : count) {
+      if (n == 1) rhs.push_back(l);
+    }
+  }
+  Dims out;
+  for (size_t c = 0; c < rhs.size(); ++c) {
+    if (rhs.compare(c, 3, "...") == 0) {
+      out.insert(out.end(), ell.begin(), ell.end());
+      c += 2;
+      continue;
+    }
+    auto it = size.find(rhs[c]);
+    if (it == size.end()) return absl::InvalidArgumentError("Einsum output label not in the inputs");
+    out.push_back(it->second);
+  }
+  return Outputs{Shaped(elem, out)};
+}
+
 }  // namespace
 
 void RegisterEinsumRules(RuleRegistry& r) {
-  Register(r, {"", "Einsum", "einsum", kEinsumFormula, CountEinsum});
+  Register(r, {"", "Einsum", "einsum", kEinsumFormula, CountEinsum, ShapeOfEinsum});
 }
 
 }  // namespace onnx_flops

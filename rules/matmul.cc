@@ -1,6 +1,7 @@
 // MatMul and Gemm: the matrix products that dominate most models.
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -84,11 +85,70 @@ absl::StatusOr<Cost> CountGemm(const NodeView& v) {
   return c;
 }
 
+// ---- Shape propagation ----
+
+// numpy matmul of shapes `a` and `b` (1-D operands promoted and dropped).
+absl::StatusOr<Dims> MatMulDims(Dims a, Dims b) {
+  if (a.empty() || b.empty()) return absl::InvalidArgumentError("MatMul of a scalar");
+  const bool a_vec = a.size() == 1, b_vec = b.size() == 1;
+  if (a_vec) a.insert(a.begin(), 1);
+  if (b_vec) b.push_back(1);
+  const int64_t k_a = a.back(), k_b = b[b.size() - 2];
+  if (k_a >= 0 && k_b >= 0 && k_a != k_b) {
+    return absl::InvalidArgumentError(absl::StrCat("MatMul of ", DimsToString(a), " and ",
+                                                   DimsToString(b), ": inner dims differ"));
+  }
+  const Dims batch_a(a.begin(), a.end() - 2), batch_b(b.begin(), b.end() - 2);
+  OF_ASSIGN_OR_RETURN(Dims out, BroadcastAll({&batch_a, &batch_b}));
+  if (!a_vec) out.push_back(a[a.size() - 2]);
+  if (!b_vec) out.push_back(b.back());
+  return out;
+}
+
+void SwapLast(Dims& d) {
+  if (d.size() >= 2) std::swap(d[d.size() - 1], d[d.size() - 2]);
+}
+
 }  // namespace
 
+absl::StatusOr<Outputs> ShapeOfMatMul(const NodeView& v) {
+  const absl::string_view op = v.node->op_type();
+  const bool qlinear = op == "QLinearMatMul";
+  const TensorInfo* a = In(v, 0);
+  const TensorInfo* b = In(v, qlinear ? 3 : 1);
+  int32_t elem = ElemOf(a);
+  if (op == "MatMulInteger") elem = kInt32;
+  if (op == "MatMulIntegerToFloat" || op == "DynamicQuantizeMatMul") elem = kFloat;
+  if (qlinear) elem = HasInput(v, 7) && ElemOf(In(v, 7)) != 0 ? ElemOf(In(v, 7)) : ElemOf(a);
+  if (!Ranked(a) || !Ranked(b)) return Outputs{TypeOnly(elem)};
+  Dims da = a->dims, db = b->dims;
+  if (op == "FusedMatMul") {
+    if (AttrInt(v, "transBatchA", 0) != 0 || AttrInt(v, "transBatchB", 0) != 0) {
+      return Outputs{TypeOnly(elem)};
+    }
+    if (AttrInt(v, "transA", 0) != 0) SwapLast(da);
+    if (AttrInt(v, "transB", 0) != 0) SwapLast(db);
+  }
+  OF_ASSIGN_OR_RETURN(Dims out, MatMulDims(da, db));
+  return Outputs{Shaped(elem, out)};
+}
+
+absl::StatusOr<Outputs> ShapeOfGemm(const NodeView& v) {
+  const TensorInfo* a = In(v, 0);
+  const TensorInfo* b = In(v, 1);
+  if (!Ranked(a) || !Ranked(b)) return Outputs{TypeOnly(ElemOf(a))};
+  if (a->dims.size() != 2 || b->dims.size() != 2) {
+    return absl::InvalidArgumentError(absl::StrCat("Gemm of ", DimsToString(a->dims), " and ",
+                                                   DimsToString(b->dims)));
+  }
+  const int64_t m = AttrInt(v, "transA", 0) != 0 ? a->dims[1] : a->dims[0];
+  const int64_t n = AttrInt(v, "transB", 0) != 0 ? b->dims[0] : b->dims[1];
+  return Outputs{Shaped(a->elem_type, {m, n})};
+}
+
 void RegisterMatMulRules(RuleRegistry& r) {
-  Register(r, {"", "MatMul", "matmul", kMatMulFormula, CountMatMul});
-  Register(r, {"", "Gemm", "matmul", kGemmFormula, CountGemm});
+  Register(r, {"", "MatMul", "matmul", kMatMulFormula, CountMatMul, ShapeOfMatMul});
+  Register(r, {"", "Gemm", "matmul", kGemmFormula, CountGemm, ShapeOfGemm});
 }
 
 }  // namespace onnx_flops

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -257,18 +258,45 @@ absl::StatusOr<Cost> CountLrn(const NodeView& v) {
   return c;
 }
 
+// ---- Shape propagation ----
+
+absl::StatusOr<Outputs> ShapeOfLayerNorm(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const int32_t stash = static_cast<int32_t>(AttrInt(v, "stash_type", kFloat));
+  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x)), TypeOnly(stash), TypeOnly(stash)};
+  OF_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(AttrInt(v, "axis", -1),
+                                                  static_cast<int64_t>(x->dims.size())));
+  Dims stats = x->dims;
+  for (size_t i = static_cast<size_t>(axis); i < stats.size(); ++i) stats[i] = 1;
+  return Outputs{Shaped(x->elem_type, x->dims), Shaped(stash, stats), Shaped(stash, stats)};
+}
+
+absl::StatusOr<Outputs> ShapeOfBatchNorm(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x))};
+  Outputs outs{Shaped(x->elem_type, x->dims)};
+  const int64_t c = x->dims.size() >= 2 ? x->dims[1] : -1;
+  for (int i = 1; i < v.node->output_size(); ++i) outs.push_back(Shaped(x->elem_type, {c}));
+  return outs;
+}
+
 }  // namespace
 
 void RegisterNormalizationRules(RuleRegistry& r) {
-  Register(r, {"", "BatchNormalization", "normalization", kBatchNormFormula, CountBatchNorm});
+  Register(r, {"", "BatchNormalization", "normalization", kBatchNormFormula, CountBatchNorm,
+               ShapeOfBatchNorm});
   Register(r, {"", "InstanceNormalization", "normalization", kInstanceNormFormula,
-               CountInstanceNorm});
-  Register(r, {"", "GroupNormalization", "normalization", kGroupNormFormula, CountGroupNorm});
-  Register(r, {"", "LayerNormalization", "normalization", kLayerNormFormula, CountLayerNorm});
-  Register(r, {"", "RMSNormalization", "normalization", kRmsNormFormula, CountRmsNorm});
-  Register(r, {"", "MeanVarianceNormalization", "normalization", kMvnFormula, CountMvn});
-  Register(r, {"", "LpNormalization", "normalization", kLpNormFormula, CountLpNorm});
-  Register(r, {"", "LRN", "normalization", kLrnFormula, CountLrn});
+               CountInstanceNorm, ShapeOfUnary});
+  Register(r, {"", "GroupNormalization", "normalization", kGroupNormFormula, CountGroupNorm,
+               ShapeOfUnary});
+  Register(r, {"", "LayerNormalization", "normalization", kLayerNormFormula, CountLayerNorm,
+               ShapeOfLayerNorm});
+  Register(r, {"", "RMSNormalization", "normalization", kRmsNormFormula, CountRmsNorm, ShapeOfUnary});
+  Register(r, {"", "MeanVarianceNormalization", "normalization", kMvnFormula, CountMvn,
+               ShapeOfUnary});
+  Register(r, {"", "LpNormalization", "normalization", kLpNormFormula, CountLpNorm,
+               ShapeOfUnary});
+  Register(r, {"", "LRN", "normalization", kLrnFormula, CountLrn, ShapeOfUnary});
 }
 
 }  // namespace onnx_flops

@@ -10,80 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
+#include "rules/window.h"
 
 namespace onnx_flops {
 namespace {
-
-// One output spatial size, with the ceil_mode ambiguity kept: `alt` is the
-// pre-opset-19 ceil size that also keeps a window starting in the right
-// padding (equal to `size` when there is no ambiguity).
-struct AxisSize {
-  int64_t size = 0;
-  int64_t alt = 0;
-};
-
-// Output spatial sizes of a windowed pool on X [N, C, spatial...]:
-//   NOTSET: floor((in + pad_begin + pad_end - ((k-1)*d+1)) / s) + 1, or with
-//           ceil_mode ceil(...) + 1 minus a last window that would start in
-//           the right padding;
-//   VALID:  floor((in - ((k-1)*d+1)) / s) + 1;  SAME_UPPER/SAME_LOWER: ceil(in/s).
-absl::StatusOr<std::vector<AxisSize>> PoolOutSpatial(const NodeView& v, const Dims& in,
-                                                     const Dims& kernel) {
-  const size_t n = in.size();
-  Dims strides = AttrInts(v, "strides");
-  Dims dilations = AttrInts(v, "dilations");
-  Dims pads = AttrInts(v, "pads");
-  std::string auto_pad = AttrString(v, "auto_pad", "NOTSET");
-  if (auto_pad.empty()) auto_pad = "NOTSET";
-  const bool ceil_mode = AttrInt(v, "ceil_mode", 0) != 0;
-  if (strides.empty()) strides.assign(n, 1);
-  if (dilations.empty()) dilations.assign(n, 1);
-  if (pads.empty() || auto_pad != "NOTSET") pads.assign(2 * n, 0);
-  if (strides.size() != n || dilations.size() != n || pads.size() != 2 * n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "strides/dilations/pads have ", strides.size(), "/", dilations.size(), "/",
-        pads.size(), " values for ", n, " spatial axes"));
-  }
-  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" &&
-      auto_pad != "SAME_LOWER") {
-    return absl::UnimplementedError(absl::StrCat("unsupported auto_pad '", auto_pad, "'"));
-  }
-  // Bounded so the output-size formulas below cannot overflow int64.
-  OF_RETURN_IF_ERROR(CheckAttrRange("kernel_shape", kernel, 1, kMaxDim));
-  OF_RETURN_IF_ERROR(CheckAttrRange("strides", strides, 1, kMaxDim));
-  OF_RETURN_IF_ERROR(CheckAttrRange("dilations", dilations, 1, kMaxDim));
-  OF_RETURN_IF_ERROR(CheckAttrRange("pads", pads, -kMaxDim, kMaxDim));
-  std::vector<AxisSize> out(n);
-  for (size_t i = 0; i < n; ++i) {
-    const int64_t s = strides[i];
-    // (k-1)*d of two values up to 2^40 can overflow int64: checked in double.
-    if ((kernel[i] - 1.0) * static_cast<double>(dilations[i]) + 1 >
-        static_cast<double>(kMaxDim)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "spatial axis ", i, ": kernel ", kernel[i], " with dilation ", dilations[i],
-          " is a window beyond 2^40"));
-    }
-    if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-      out[i].size = out[i].alt = (in[i] + s - 1) / s;
-      continue;
-    }
-    const int64_t eff_kernel = (kernel[i] - 1) * dilations[i] + 1;
-    const int64_t span = in[i] + pads[i] + pads[i + n] - eff_kernel;
-    if (span < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "spatial axis ", i, ": padded input ", in[i] + pads[i] + pads[i + n],
-          " is smaller than the window ", eff_kernel));
-    }
-    if (!ceil_mode) {
-      out[i].size = out[i].alt = span / s + 1;
-      continue;
-    }
-    out[i].alt = (span + s - 1) / s + 1;
-    out[i].size = out[i].alt;
-    if ((out[i].size - 1) * s >= in[i] + pads[i]) --out[i].size;
-  }
-  return out;
-}
 
 const TensorInfo* KnownOutput(const NodeView& v) {
   if (v.outputs.empty() || v.outputs[0] == nullptr || !v.outputs[0]->has_shape) {
@@ -113,12 +44,17 @@ absl::StatusOr<PoolShape> WindowedPoolShape(const NodeView& v, absl::string_view
         op, ": kernel_shape has ", kernel.size(), " values for ", in.size(),
         " spatial axes of X ", DimsToString(x)));
   }
-  OF_ASSIGN_OR_RETURN(std::vector<AxisSize> sizes, PoolOutSpatial(v, in, kernel));
+  OF_ASSIGN_OR_RETURN(const Window w, ReadWindow(v, in.size(), kernel));
+  std::vector<WindowSize> sizes;
+  for (size_t i = 0; i < in.size(); ++i) {
+    OF_ASSIGN_OR_RETURN(const WindowSize size, ForwardWindowSize(w, i, in[i]));
+    sizes.push_back(size);
+  }
   PoolShape p;
   p.kernel = kernel;
   for (int64_t d : kernel) p.k *= d;
   p.y = {x[0], x[1]};
-  for (const AxisSize& a : sizes) p.y.push_back(a.size);
+  for (const WindowSize& a : sizes) p.y.push_back(a.size);
 
   if (const TensorInfo* out = KnownOutput(v); out != nullptr) {
     bool agree = out->dims.size() == p.y.size();
@@ -267,18 +203,66 @@ absl::StatusOr<Cost> CountMaxRoiPool(const NodeView& v) {
       "MaxRoiPool window sizes depend on the ROI coordinates (data values)");
 }
 
+// ---- Shape propagation ----
+
+absl::StatusOr<Outputs> ShapeOfPool(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const bool max_pool = v.node->op_type() == "MaxPool";
+  auto with_indices = [&](TensorInfo y) {
+    Outputs outs{y};
+    if (max_pool && v.node->output_size() > 1) {
+      TensorInfo idx = y;
+      idx.elem_type = kInt64;
+      outs.push_back(idx);
+    }
+    return outs;
+  };
+  if (!Ranked(x) || x->dims.size() < 3) return with_indices(TypeOnly(ElemOf(x)));
+  const size_t spatial = x->dims.size() - 2;
+  Dims kernel = AttrInts(v, "kernel_shape");
+  if (kernel.size() != spatial) {
+    return absl::InvalidArgumentError("pool without a kernel_shape for every spatial axis");
+  }
+  OF_ASSIGN_OR_RETURN(const Window win, ReadWindow(v, spatial, std::move(kernel)));
+  OF_ASSIGN_OR_RETURN(const Dims sp,
+                      ForwardWindowDims(win, Dims(x->dims.begin() + 2, x->dims.end())));
+  Dims out{x->dims[0], x->dims[1]};
+  out.insert(out.end(), sp.begin(), sp.end());
+  return with_indices(Shaped(x->elem_type, out));
+}
+
+absl::StatusOr<Outputs> ShapeOfGlobalPool(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x) || x->dims.size() < 2) return Outputs{TypeOnly(ElemOf(x))};
+  Dims out(x->dims.size(), 1);
+  out[0] = x->dims[0];
+  out[1] = x->dims[1];
+  return Outputs{Shaped(x->elem_type, out)};
+}
+
+absl::StatusOr<Outputs> ShapeOfRoiAlign(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const TensorInfo* rois = In(v, 1);
+  if (!Ranked(x) || x->dims.size() != 4) return Outputs{TypeOnly(ElemOf(x))};
+  const int64_t n = Ranked(rois) && !rois->dims.empty() ? rois->dims[0] : -1;
+  return Outputs{Shaped(x->elem_type, {n, x->dims[1], AttrInt(v, "output_height", 1),
+                                       AttrInt(v, "output_width", 1)})};
+}
+
 }  // namespace
 
 void RegisterPoolRules(RuleRegistry& r) {
-  Register(r, {"", "MaxPool", "pool", kMaxPoolFormula, CountMaxPool});
-  Register(r, {"", "AveragePool", "pool", kAveragePoolFormula, CountAveragePool});
-  Register(r, {"", "LpPool", "pool", kLpPoolFormula, CountLpPool});
+  Register(r, {"", "MaxPool", "pool", kMaxPoolFormula, CountMaxPool, ShapeOfPool});
+  Register(r, {"", "AveragePool", "pool", kAveragePoolFormula, CountAveragePool, ShapeOfPool});
+  Register(r, {"", "LpPool", "pool", kLpPoolFormula, CountLpPool, ShapeOfPool});
   Register(r, {"", "GlobalAveragePool", "pool", kGlobalAveragePoolFormula,
-               CountGlobalAveragePool});
-  Register(r, {"", "GlobalMaxPool", "pool", kGlobalMaxPoolFormula, CountGlobalMaxPool});
-  Register(r, {"", "GlobalLpPool", "pool", kGlobalLpPoolFormula, CountGlobalLpPool});
+               CountGlobalAveragePool, ShapeOfGlobalPool});
+  Register(r, {"", "GlobalMaxPool", "pool", kGlobalMaxPoolFormula, CountGlobalMaxPool,
+               ShapeOfGlobalPool});
+  Register(r, {"", "GlobalLpPool", "pool", kGlobalLpPoolFormula, CountGlobalLpPool,
+               ShapeOfGlobalPool});
   Register(r, {"", "MaxUnpool", "pool", kMaxUnpoolFormula, CountMaxUnpool});
-  Register(r, {"", "RoiAlign", "pool", kRoiAlignFormula, CountRoiAlign});
+  Register(r, {"", "RoiAlign", "pool", kRoiAlignFormula, CountRoiAlign, ShapeOfRoiAlign});
   Register(r, {"", "MaxRoiPool", "pool", kMaxRoiPoolFormula, CountMaxRoiPool});
 }
 

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -216,17 +217,32 @@ absl::StatusOr<Cost> CountQLinearBinary(const NodeView& v) {
   return c;
 }
 
+// ---- Shape propagation ----
+
+// com.microsoft MatMulNBits: A[..., K] x packed B -> [..., N].
+absl::StatusOr<Outputs> ShapeOfMatMulNBits(const NodeView& v) {
+  const TensorInfo* a = In(v, 0);
+  const int64_t n = AttrInt(v, "N", -1);
+  if (!Ranked(a) || a->dims.empty()) return Outputs{TypeOnly(ElemOf(a))};
+  Dims out = a->dims;
+  out.back() = n;
+  return Outputs{Shaped(a->elem_type, out)};
+}
+
 }  // namespace
 
 void RegisterQuantizedRules(RuleRegistry& r) {
   const char* ms = "com.microsoft";
-  Register(r, {"", "MatMulInteger", "quantized", MatMulIntegerFormula(), CountMatMulInteger});
-  Register(r, {"", "QLinearMatMul", "quantized", QLinearMatMulFormula(), CountQLinearMatMul});
+  Register(r, {"", "MatMulInteger", "quantized", MatMulIntegerFormula(), CountMatMulInteger,
+               ShapeOfMatMul});
+  Register(r, {"", "QLinearMatMul", "quantized", QLinearMatMulFormula(), CountQLinearMatMul,
+               ShapeOfMatMul});
   Register(r, {ms, "MatMulIntegerToFloat", "quantized", MatMulIntegerToFloatFormula(),
-               CountMatMulIntegerToFloat});
+               CountMatMulIntegerToFloat, ShapeOfMatMul});
   Register(r, {ms, "DynamicQuantizeMatMul", "quantized", DynamicQuantizeMatMulFormula(),
-               CountDynamicQuantizeMatMul});
-  Register(r, {ms, "MatMulNBits", "quantized", MatMulNBitsFormula(), CountMatMulNBits});
+               CountDynamicQuantizeMatMul, ShapeOfMatMul});
+  Register(r, {ms, "MatMulNBits", "quantized", MatMulNBitsFormula(), CountMatMulNBits,
+               ShapeOfMatMulNBits});
   Register(r, {ms, "QLinearAdd", "quantized", kQLinearBinaryFormula, CountQLinearBinary});
   Register(r, {ms, "QLinearMul", "quantized", kQLinearBinaryFormula, CountQLinearBinary});
 }

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -238,34 +239,150 @@ absl::StatusOr<Cost> CountTopK(const NodeView& v) {
   return c;
 }
 
+// ---- Shape propagation ----
+
+absl::StatusOr<Outputs> ShapeOfReduce(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const absl::string_view op = v.node->op_type();
+  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x))};
+  const int64_t r = static_cast<int64_t>(x->dims.size());
+  const bool keep = AttrInt(v, "keepdims", 1) != 0;
+  std::optional<std::vector<int64_t>> axes = AxesOf(v, "axes", 1);
+  if (!axes.has_value()) {
+    if (keep) {
+      Dims out = x->dims;
+      for (int64_t& d : out) d = d == 1 ? 1 : -1;
+      return Outputs{Shaped(x->elem_type, out)};
+    }
+    return Outputs{TypeOnly(x->elem_type)};
+  }
+  if (axes->empty()) {
+    if (AttrInt(v, "noop_with_empty_axes", 0) != 0) return Outputs{SameAs(x)};
+    for (int64_t i = 0; i < r; ++i) axes->push_back(i);
+  }
+  std::vector<bool> reduced(x->dims.size(), false);
+  for (int64_t a : *axes) {
+    OF_ASSIGN_OR_RETURN(int64_t n, NormalizeAxis(a, r));
+    reduced[static_cast<size_t>(n)] = true;
+  }
+  Dims out, kept;  // kept: the output with keepdims, for indexing
+  for (size_t i = 0; i < x->dims.size(); ++i) {
+    kept.push_back(reduced[i] ? 1 : x->dims[i]);
+    if (!reduced[i]) {
+      out.push_back(x->dims[i]);
+    } else if (keep) {
+      out.push_back(1);
+    }
+  }
+  const bool computable = op == "ReduceSum" || op == "ReduceProd" || op == "ReduceMax" ||
+                          op == "ReduceMin" || op == "ReduceMean";
+  if (!computable || !Valued(x) || !SmallEnough(out)) return Outputs{Shaped(x->elem_type, out)};
+  const size_t n_out = static_cast<size_t>(NumElements(out));
+  const std::vector<int64_t> out_strides = Strides(kept);
+  std::vector<std::vector<size_t>> members(n_out);
+  const size_t n_in = x->values.size();
+  for (size_t k = 0; k < n_in; ++k) {
+    int64_t rem = static_cast<int64_t>(k), dst = 0;
+    for (size_t a = x->dims.size(); a-- > 0;) {
+      const int64_t c = rem % x->dims[a];
+      rem /= x->dims[a];
+      if (!reduced[a]) dst += c * out_strides[a];
+    }
+    members[static_cast<size_t>(dst)].push_back(k);
+  }
+  const bool ints = IsIntegral(x->elem_type);
+  std::vector<double> values;
+  std::vector<int64_t> int_values;
+  for (const std::vector<size_t>& m : members) {
+    if (m.empty()) return Outputs{Shaped(x->elem_type, out)};  // reducing an empty axis
+    double acc = x->values[m[0]];
+    int64_t iacc = x->int_values[m[0]];
+    for (size_t j = 1; j < m.size(); ++j) {
+      const double d = x->values[m[j]];
+      const int64_t i = x->int_values[m[j]];
+      if (op == "ReduceSum" || op == "ReduceMean") {
+        acc += d;
+        if (ints && __builtin_add_overflow(iacc, i, &iacc)) return Outputs{Shaped(x->elem_type, out)};
+      } else if (op == "ReduceProd") {
+        acc *= d;
+        if (ints && __builtin_mul_overflow(iacc, i, &iacc)) return Outputs{Shaped(x->elem_type, out)};
+      } else if (op == "ReduceMax") {
+        acc = std::max(acc, d);
+        iacc = std::max(iacc, i);
+      } else {
+        acc = std::min(acc, d);
+        iacc = std::min(iacc, i);
+      }
+    }
+    if (op == "ReduceMean") {
+      acc /= static_cast<double>(m.size());
+      iacc /= static_cast<int64_t>(m.size());
+    }
+    values.push_back(acc);
+    int_values.push_back(iacc);
+  }
+  return Outputs{Built(x->elem_type, out, values, int_values)};
+}
+
+absl::StatusOr<Outputs> ShapeOfArgReduce(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x)) return Outputs{TypeOnly(kInt64)};
+  OF_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(AttrInt(v, "axis", 0),
+                                                  static_cast<int64_t>(x->dims.size())));
+  Dims out = x->dims;
+  if (AttrInt(v, "keepdims", 1) != 0) {
+    out[static_cast<size_t>(axis)] = 1;
+  } else {
+    out.erase(out.begin() + axis);
+  }
+  return Outputs{Shaped(kInt64, out)};
+}
+
+absl::StatusOr<Outputs> ShapeOfTopK(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x)), TypeOnly(kInt64)};
+  OF_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(AttrInt(v, "axis", -1),
+                                                  static_cast<int64_t>(x->dims.size())));
+  int64_t k = -1;
+  if (HasInput(v, 1)) {
+    k = ScalarInt(v, 1).value_or(-1);
+  } else if (HasAttr(v, "k")) {
+    k = AttrInt(v, "k", 0);
+  }
+  if (k < -1) return absl::InvalidArgumentError(absl::StrCat("TopK k = ", k));
+  Dims out = x->dims;
+  out[static_cast<size_t>(axis)] = k;
+  return Outputs{Shaped(x->elem_type, out), Shaped(kInt64, out)};
+}
+
 }  // namespace
 
 void RegisterReduceRules(RuleRegistry& r) {
   // ReduceSum's axes became input 1 at opset 13, the others' at opset 18.
   Register(r, {"", "ReduceSum", "reduce", kReduceSumLikeFormula,
-               CountReduce<ReduceKind::kSumLike, 13>});
+               CountReduce<ReduceKind::kSumLike, 13>, ShapeOfReduce});
   Register(r, {"", "ReduceMax", "reduce", kReduceSumLikeFormula,
-               CountReduce<ReduceKind::kSumLike, 18>});
+               CountReduce<ReduceKind::kSumLike, 18>, ShapeOfReduce});
   Register(r, {"", "ReduceMin", "reduce", kReduceSumLikeFormula,
-               CountReduce<ReduceKind::kSumLike, 18>});
+               CountReduce<ReduceKind::kSumLike, 18>, ShapeOfReduce});
   Register(r, {"", "ReduceProd", "reduce", kReduceSumLikeFormula,
-               CountReduce<ReduceKind::kSumLike, 18>});
+               CountReduce<ReduceKind::kSumLike, 18>, ShapeOfReduce});
   Register(r, {"", "ReduceMean", "reduce", kReduceMeanFormula,
-               CountReduce<ReduceKind::kMean, 18>});
+               CountReduce<ReduceKind::kMean, 18>, ShapeOfReduce});
   Register(r, {"", "ReduceSumSquare", "reduce", kReduceSumSquareFormula,
-               CountReduce<ReduceKind::kSumSquare, 18>});
+               CountReduce<ReduceKind::kSumSquare, 18>, ShapeOfReduce});
   Register(r, {"", "ReduceL1", "reduce", kReduceL1Formula,
-               CountReduce<ReduceKind::kL1, 18>});
+               CountReduce<ReduceKind::kL1, 18>, ShapeOfReduce});
   Register(r, {"", "ReduceL2", "reduce", kReduceL2Formula,
-               CountReduce<ReduceKind::kL2, 18>});
+               CountReduce<ReduceKind::kL2, 18>, ShapeOfReduce});
   Register(r, {"", "ReduceLogSum", "reduce", kReduceLogSumFormula,
-               CountReduce<ReduceKind::kLogSum, 18>});
+               CountReduce<ReduceKind::kLogSum, 18>, ShapeOfReduce});
   Register(r, {"", "ReduceLogSumExp", "reduce", kReduceLogSumExpFormula,
-               CountReduce<ReduceKind::kLogSumExp, 18>});
-  Register(r, {"", "ArgMax", "reduce", kArgFormula, CountArg});
-  Register(r, {"", "ArgMin", "reduce", kArgFormula, CountArg});
-  Register(r, {"", "CumSum", "reduce", kCumSumFormula, CountCumSum});
-  Register(r, {"", "TopK", "reduce", kTopKFormula, CountTopK});
+               CountReduce<ReduceKind::kLogSumExp, 18>, ShapeOfReduce});
+  Register(r, {"", "ArgMax", "reduce", kArgFormula, CountArg, ShapeOfArgReduce});
+  Register(r, {"", "ArgMin", "reduce", kArgFormula, CountArg, ShapeOfArgReduce});
+  Register(r, {"", "CumSum", "reduce", kCumSumFormula, CountCumSum, ShapeOfUnary});
+  Register(r, {"", "TopK", "reduce", kTopKFormula, CountTopK, ShapeOfTopK});
 }
 
 }  // namespace onnx_flops

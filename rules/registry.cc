@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "rules/families.h"
+#include "rules/propagate.h"
 #include "rules/rule.h"
 
 namespace onnx_flops {

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -228,11 +229,93 @@ absl::StatusOr<Cost> CountUpsample(const NodeView& v) {
   return CountResizeLike(v, "Upsample");
 }
 
+// ---- Shape propagation ----
+
+absl::StatusOr<Outputs> ShapeOfResize(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x))};
+  const int64_t r = static_cast<int64_t>(x->dims.size());
+  std::vector<int64_t> axes = AttrInts(v, "axes");
+  if (axes.empty()) {
+    for (int64_t i = 0; i < r; ++i) axes.push_back(i);
+  }
+  for (int64_t& a : axes) {
+    OF_ASSIGN_OR_RETURN(a, NormalizeAxis(a, r));
+  }
+  Dims out = x->dims;
+  auto unknown = [&]() {
+    for (int64_t a : axes) out[static_cast<size_t>(a)] = -1;
+    return Outputs{Shaped(x->elem_type, out)};
+  };
+  std::optional<std::vector<double>> scales;
+  std::optional<std::vector<int64_t>> sizes;
+  const bool upsample = v.node->op_type() == "Upsample";
+  if (upsample && HasAttr(v, "scales")) {
+    const onnx::AttributeProto* a = FindAttr(v, "scales");
+    scales = std::vector<double>(a->floats().begin(), a->floats().end());
+  } else if (upsample || v.node->input_size() == 2) {  // Upsample-9, Resize-10: X, scales
+    scales = DoublesOf(v, 1);
+    if (!scales.has_value()) return unknown();
+  } else if (HasInput(v, 3) && !IsEmptyTensor(v, 3)) {
+    sizes = IntsOf(v, 3);
+    if (!sizes.has_value()) return unknown();
+  } else if (HasInput(v, 2) && !IsEmptyTensor(v, 2)) {
+    scales = DoublesOf(v, 2);
+    if (!scales.has_value()) return unknown();
+  } else {
+    return unknown();
+  }
+  const size_t k = axes.size();
+  if ((scales.has_value() && scales->size() != k) || (sizes.has_value() && sizes->size() != k)) {
+    return absl::InvalidArgumentError(absl::StrCat("Resize has ", k, " axes and ",
+                                                   scales ? scales->size() : sizes->size(),
+                                                   " scales/sizes"));
+  }
+  if (sizes.has_value()) {
+    const std::string policy = AttrString(v, "keep_aspect_ratio_policy", "stretch");
+    if (policy == "stretch") {
+      for (size_t i = 0; i < k; ++i) out[static_cast<size_t>(axes[i])] = (*sizes)[i];
+      return Outputs{Shaped(x->elem_type, out)};
+    }
+    double scale = policy == "not_larger" ? 1e300 : 0;
+    for (size_t i = 0; i < k; ++i) {
+      const int64_t d = x->dims[static_cast<size_t>(axes[i])];
+      if (d <= 0) return unknown();
+      const double s = static_cast<double>((*sizes)[i]) / static_cast<double>(d);
+      scale = policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
+    }
+    for (int64_t a : axes) {
+      int64_t& d = out[static_cast<size_t>(a)];
+      d = DimFromDouble(std::round(scale * static_cast<double>(d)));
+    }
+    return Outputs{Shaped(x->elem_type, out)};
+  }
+  std::vector<double> extent(k, 1.0);
+  if (AttrString(v, "coordinate_transformation_mode", "") == "tf_crop_and_resize") {
+    std::optional<std::vector<double>> roi = DoublesOf(v, 1);
+    if (!roi.has_value() || roi->size() != 2 * k) return unknown();
+    for (size_t i = 0; i < k; ++i) extent[i] = (*roi)[k + i] - (*roi)[i];
+  }
+  for (size_t i = 0; i < k; ++i) {
+    int64_t& d = out[static_cast<size_t>(axes[i])];
+    const double s = (*scales)[i] * extent[i];
+    if (d < 0) continue;
+    if (!(std::fabs((*scales)[i]) <= 1e30 && std::fabs(extent[i]) <= 1e30) || !(s >= 0)) {
+      d = -1;
+      continue;
+    }
+    // As onnxruntime: float arithmetic, then floor.
+    d = DimFromDouble(std::floor(static_cast<double>(
+        static_cast<float>(d) * static_cast<float>(extent[i]) * static_cast<float>((*scales)[i]))));
+  }
+  return Outputs{Shaped(x->elem_type, out)};
+}
+
 }  // namespace
 
 void RegisterResizeRules(RuleRegistry& r) {
-  Register(r, {"", "Resize", "resize", kResizeFormula, CountResize});
-  Register(r, {"", "Upsample", "resize", kResizeFormula, CountUpsample});
+  Register(r, {"", "Resize", "resize", kResizeFormula, CountResize, ShapeOfResize});
+  Register(r, {"", "Upsample", "resize", kResizeFormula, CountUpsample, ShapeOfResize});
 }
 
 }  // namespace onnx_flops

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -332,13 +333,52 @@ constexpr char kRnnFormula[] =
 
 #undef OF_RNN_COMMON
 
+// ---- Shape propagation ----
+
+// RNN, GRU, LSTM: Y is [seq, dirs, batch, hidden] (layout 0) or [batch, seq,
+// dirs, hidden] (layout 1); Y_h and LSTM's Y_c are [dirs, batch, hidden] or
+// [batch, dirs, hidden]. hidden_size comes from the attribute, else from W
+// ([dirs, gates x hidden, input]).
+absl::StatusOr<Outputs> ShapeOfRecurrent(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const int32_t elem = ElemOf(x);
+  const std::string& op = v.node->op_type();
+  const int64_t gates = op == "LSTM" ? 4 : op == "GRU" ? 3 : 1;
+  int64_t hidden = AttrInt(v, "hidden_size", -1);
+  const TensorInfo* w = In(v, 1);
+  if (hidden < 0 && Ranked(w) && w->dims.size() == 3 && w->dims[1] >= 0 &&
+      w->dims[1] % gates == 0) {
+    hidden = w->dims[1] / gates;
+  }
+  if (hidden <= 0 || hidden > kMaxDim) hidden = -1;
+  const int64_t dirs = AttrString(v, "direction", "forward") == "bidirectional" ? 2 : 1;
+  const bool batch_first = AttrInt(v, "layout", 0) != 0;
+  int64_t seq = -1, batch = -1;
+  if (Ranked(x)) {
+    if (x->dims.size() != 3) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(op, " input X of rank ", x->dims.size(), ", not 3"));
+    }
+    seq = x->dims[batch_first ? 1 : 0];
+    batch = x->dims[batch_first ? 0 : 1];
+  }
+  Outputs outs;
+  outs.push_back(batch_first ? Shaped(elem, {batch, seq, dirs, hidden})
+                             : Shaped(elem, {seq, dirs, batch, hidden}));
+  for (int i = 1; i < v.node->output_size() && i < 3; ++i) {
+    outs.push_back(batch_first ? Shaped(elem, {batch, dirs, hidden})
+                               : Shaped(elem, {dirs, batch, hidden}));
+  }
+  return outs;
+}
+
 }  // namespace
 
 void RegisterRnnRules(RuleRegistry& r) {
   const std::string costs = absl::StrCat("; ", kActivationCosts);
-  Register(r, {"", "LSTM", "rnn", absl::StrCat(kLstmFormula, costs), CountLstm});
-  Register(r, {"", "GRU", "rnn", absl::StrCat(kGruFormula, costs), CountGru});
-  Register(r, {"", "RNN", "rnn", absl::StrCat(kRnnFormula, costs), CountRnn});
+  Register(r, {"", "LSTM", "rnn", absl::StrCat(kLstmFormula, costs), CountLstm, ShapeOfRecurrent});
+  Register(r, {"", "GRU", "rnn", absl::StrCat(kGruFormula, costs), CountGru, ShapeOfRecurrent});
+  Register(r, {"", "RNN", "rnn", absl::StrCat(kRnnFormula, costs), CountRnn, ShapeOfRecurrent});
 }
 
 }  // namespace onnx_flops

@@ -150,13 +150,17 @@ int64_t SaturatingInt(double x);
 // ---- Registry ----
 
 using RuleFn = absl::StatusOr<Cost> (*)(const NodeView&);
+// A shape (and value) propagator: one TensorInfo per output with what it can
+// say about it (rules/propagate.h).
+using Propagator = absl::StatusOr<std::vector<TensorInfo>> (*)(const NodeView&);
 
 struct Rule {
   std::string domain;   // "" for ai.onnx
   std::string op_type;
   std::string family;   // the rules/ file it lives in, e.g. "conv"
   std::string formula;  // human-readable, printed by --list-rules
-  RuleFn count = nullptr;
+  RuleFn count = nullptr;  // null: shapes only, the node is reported uncounted
+  Propagator propagate = nullptr;  // null: ONNX's inference gives the output shapes
 };
 
 struct RuleRegistry {

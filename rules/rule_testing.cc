@@ -147,10 +147,18 @@ NodeView NodeBuilder::View() const {
 
 absl::StatusOr<Cost> NodeBuilder::Count() const {
   const Rule* rule = FindRule(DefaultRules(), domain_, node_.op_type());
-  if (rule == nullptr) {
+  if (rule == nullptr || rule->count == nullptr) {
     return absl::NotFoundError(absl::StrCat("no rule for ", node_.op_type()));
   }
   return rule->count(View());
+}
+
+absl::StatusOr<std::vector<TensorInfo>> NodeBuilder::Propagate() const {
+  const Rule* rule = FindRule(DefaultRules(), domain_, node_.op_type());
+  if (rule == nullptr || rule->propagate == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no propagator for ", node_.op_type()));
+  }
+  return rule->propagate(View());
 }
 
 }  // namespace onnx_flops

@@ -60,6 +60,9 @@ class NodeBuilder {
   NodeView View() const;
   // Counts through DefaultRules(); NotFound if no rule is registered.
   absl::StatusOr<Cost> Count() const;
+  // The output shapes (and values) from the registered propagator; NotFound
+  // if the op has none.
+  absl::StatusOr<std::vector<TensorInfo>> Propagate() const;
 
  private:
   onnx::NodeProto node_;

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -81,9 +82,9 @@ absl::StatusOr<Cost> CountHardmax(const NodeView& v) {
 }  // namespace
 
 void RegisterSoftmaxRules(RuleRegistry& r) {
-  Register(r, {"", "Softmax", "softmax", kSoftmaxFormula, CountSoftmax});
-  Register(r, {"", "LogSoftmax", "softmax", kLogSoftmaxFormula, CountLogSoftmax});
-  Register(r, {"", "Hardmax", "softmax", kHardmaxFormula, CountHardmax});
+  Register(r, {"", "Softmax", "softmax", kSoftmaxFormula, CountSoftmax, ShapeOfUnary});
+  Register(r, {"", "LogSoftmax", "softmax", kLogSoftmaxFormula, CountLogSoftmax, ShapeOfUnary});
+  Register(r, {"", "Hardmax", "softmax", kHardmaxFormula, CountHardmax, ShapeOfUnary});
 }
 
 }  // namespace onnx_flops

@@ -207,7 +207,7 @@ void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Sc
     }
 
     const Rule* rule = FindRule(*options.rules, r.domain, r.op_type);
-    if (rule == nullptr) {
+    if (rule == nullptr || rule->count == nullptr) {
       r.reason = r.domain.empty()
                      ? absl::StrCat("no rule for op '", r.op_type, "'")
                      : absl::StrCat("no rule for op '", r.op_type, "' of domain '", r.domain, "'");

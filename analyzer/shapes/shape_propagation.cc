@@ -8,7 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "analyzer/load/graph_order.h"
-#include "analyzer/shapes/propagate.h"
+#include "rules/propagate.h"
 #include "analyzer/shapes/shape_binding.h"
 
 namespace onnx_flops {
@@ -170,11 +170,12 @@ struct PassResult {
 PassResult RunPass(const onnx::GraphProto& graph, const std::vector<int>& order,
                    const OpsetVersions& versions, const absl::flat_hash_set<int>& hidden,
                    ValueInfoIndex* index, ValueTable& values, ValueTable& found) {
-  const PropagatorRegistry& registry = DefaultPropagators();
+  const RuleRegistry& registry = DefaultRules();
   PassResult result;
   for (int i : order) {
     const onnx::NodeProto& node = graph.node(i);
-    Propagator p = FindPropagator(registry, node.domain(), node.op_type());
+    const Rule* rule = FindRule(registry, node.domain(), node.op_type());
+    const Propagator p = rule == nullptr ? nullptr : rule->propagate;
     if (p == nullptr) continue;
     absl::StatusOr<Outputs> outs = p(ViewOf(node, OpsetOf(versions, node), values));
     if (!outs.ok()) continue;  // the rule that reads this node will say why
@@ -318,7 +319,8 @@ bool Resolved(const onnx::GraphProto& graph, const ValueTable& values) {
 
 absl::StatusOr<std::vector<TensorInfo>> PropagateNode(const onnx::NodeProto& node,
                                                       const ValueTable& values, int64_t opset) {
-  Propagator p = FindPropagator(DefaultPropagators(), node.domain(), node.op_type());
+  const Rule* rule = FindRule(DefaultRules(), node.domain(), node.op_type());
+  const Propagator p = rule == nullptr ? nullptr : rule->propagate;
   if (p == nullptr) return absl::NotFoundError(absl::StrCat("no propagator for ", node.op_type()));
   return p(ViewOf(node, opset, values));
 }

@@ -13,7 +13,7 @@
 // there are no rounds at all (most exports: ONNX's registry and inference
 // are the larger part of the time on them).
 //
-// Our pass (propagate_*.cc, one propagator per op) computes every output's
+// Our pass (Rule::propagate, one propagator per op in rules/) computes every output's
 // type, shape and, for tensors of at most kMaxConstantElements elements, its
 // VALUES, reading the value table as it grows, so a whole Shape->...->Reshape
 // chain resolves in one pass. What it learns goes back to ONNX for the next

@@ -9,6 +9,7 @@
 #include "analyzer/shapes/shape_binding.h"
 #include "onnx/onnx_pb.h"
 #include "rules/rule.h"
+#include "rules/tensor_info.h"
 
 namespace onnx_flops {
 
@@ -16,13 +17,6 @@ namespace onnx_flops {
 // (capacity up to 2.3x the entries) held 740 MB at a million values.
 // Pointers to entries stay valid as the table grows.
 using ValueTable = absl::node_hash_map<std::string, TensorInfo>;
-
-// Constants with more elements than this keep their shape but not their values.
-constexpr size_t kMaxConstantElements = 1024;
-
-TensorInfo InfoFromValueInfo(const onnx::ValueInfoProto& vi);
-// Shape, type and (when small and present) the contents of a tensor.
-TensorInfo InfoFromTensor(const onnx::TensorProto& t);
 
 // Inputs, value_info, outputs, initializers, Constant outputs and propagated
 // shape data of `graph`, later sources refining earlier ones.

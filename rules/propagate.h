@@ -1,5 +1,5 @@
-// Internals of our own shape and value propagation (analyzer/shapes/shape_propagation.h
-// is the public side). One propagator per op: it sees a node through the same
+// The shape and value propagators (analyzer/shapes/shape_propagation.h runs
+// them over a graph). One propagator per op: it sees a node through the same
 // NodeView the rules get (inputs = what the value table knows) and returns one
 // TensorInfo per output with what it can say: element type, shape (-1 for a
 // dim it cannot tell) and, for small tensors (shape tensors, <= 1024
@@ -7,50 +7,50 @@
 // default-constructed; an error Status means the node is inconsistent (the
 // rule that reads it will report why). Propagators never throw.
 //
-// The propagators live one op family per file:
-//   propagate_shape_ops.cc   Shape, Size, Reshape, Flatten, (Un)Squeeze, Concat, Split,
-//                            Slice, Gather*, Transpose, Expand, Tile, Pad, Range,
-//                            ConstantOfShape, Cast, Identity, Dropout, ...
-//   propagate_elementwise.cc unary and broadcasting ops, comparisons, Where, Clip
-//   propagate_nn.cc          MatMul, Gemm, Conv, pools, Resize, reductions, TopK,
-//                            normalizations, RNN/GRU/LSTM
-//   propagate_attention.cc   ONNX Attention/RMSNormalization/RotaryEmbedding (23) and
-//                            the com.microsoft transformer ops
-#ifndef ONNX_FLOPS_ANALYZER_SHAPES_PROPAGATE_H_
-#define ONNX_FLOPS_ANALYZER_SHAPES_PROPAGATE_H_
+// Each propagator lives in its op's family file, beside the FLOP rule, and
+// is named in the same registry entry (Rule::propagate), e.g. ShapeOfReshape
+// in rules/data_movement.cc. This header holds what they share: the helpers
+// below (rules/propagate_helpers.cc) and the propagators several families
+// attach to their ops.
+#ifndef ONNX_FLOPS_RULES_PROPAGATE_H_
+#define ONNX_FLOPS_RULES_PROPAGATE_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "analyzer/shapes/value_table.h"
 #include "rules/rule.h"
+#include "rules/tensor_info.h"
 
 namespace onnx_flops {
 
 using Outputs = std::vector<TensorInfo>;
-using Propagator = absl::StatusOr<Outputs> (*)(const NodeView&);
 
-struct PropagatorRegistry {
-  // Key: canonical domain + '\0' + op_type.
-  absl::flat_hash_map<std::string, Propagator> by_op;
-};
+// Element types the propagators set.
+constexpr int32_t kBool = onnx::TensorProto::BOOL;
+constexpr int32_t kInt32 = onnx::TensorProto::INT32;
+constexpr int32_t kInt64 = onnx::TensorProto::INT64;
+constexpr int32_t kFloat = onnx::TensorProto::FLOAT;
 
-void AddPropagator(PropagatorRegistry& r, absl::string_view domain,
-                   std::initializer_list<const char*> op_types, Propagator p);
-Propagator FindPropagator(const PropagatorRegistry& r, absl::string_view domain,
-                          absl::string_view op_type);
-// Every family below, registered once.
-const PropagatorRegistry& DefaultPropagators();
+// ---- Propagators that several families attach ----
+// MatMul and its integer, quantized and fused forms (rules/matmul.cc).
+absl::StatusOr<Outputs> ShapeOfMatMul(const NodeView& v);
+// Gemm and com.microsoft FusedGemm (rules/matmul.cc).
+absl::StatusOr<Outputs> ShapeOfGemm(const NodeView& v);
+// Conv, ConvInteger, QLinearConv and com.microsoft FusedConv (rules/conv.cc).
+absl::StatusOr<Outputs> ShapeOfConv(const NodeView& v);
 
-void RegisterShapeOpPropagators(PropagatorRegistry& r);     // propagate_shape_ops.cc
-void RegisterElementwisePropagators(PropagatorRegistry& r); // propagate_elementwise.cc
-void RegisterNnPropagators(PropagatorRegistry& r);          // propagate_nn.cc
-void RegisterAttentionPropagators(PropagatorRegistry& r);   // propagate_attention.cc
+// Unary ops: input 0's shape and type (values for the cheap ones); rules/elementwise.cc.
+absl::StatusOr<Outputs> ShapeOfUnary(const NodeView& v);
+// Numpy broadcast of every input (values for arithmetic, comparison, logic);
+// rules/elementwise.cc.
+absl::StatusOr<Outputs> ShapeOfBroadcast(const NodeView& v);
+// Output 0 keeps input 0's shape and type; other outputs stay unknown.
+absl::StatusOr<Outputs> ShapeLikeInput0(const NodeView& v);
+
 
 // ---- Helpers shared by the propagators (propagate_helpers.cc) ----
 
@@ -118,6 +118,8 @@ int64_t Product(const Dims& dims, size_t begin, size_t end);
 // [0, kMaxDim] (no overflow, ever: dims may come from a hostile file).
 int64_t DimAdd(int64_t a, int64_t b);
 int64_t DimMul(int64_t a, int64_t b);
+// a / b rounded down; -1 when a is unknown or b is not positive.
+int64_t DimDiv(int64_t a, int64_t b);
 // A dim from a double (a scaled size): -1 when not finite or out of range.
 int64_t DimFromDouble(double x);
 // Longest rank a propagator will build from a value it reads (a shape
@@ -128,4 +130,4 @@ bool SaneRank(int64_t n);
 
 }  // namespace onnx_flops
 
-#endif  // ONNX_FLOPS_ANALYZER_SHAPES_PROPAGATE_H_
+#endif  // ONNX_FLOPS_RULES_PROPAGATE_H_

@@ -1,11 +1,11 @@
-// Shared helpers of the propagators and their registry.
+// Shared helpers of the propagators.
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "analyzer/shapes/propagate.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -26,27 +26,11 @@ double ToElem(int32_t elem_type, double x) {
 
 }  // namespace
 
-void AddPropagator(PropagatorRegistry& r, absl::string_view domain,
-                   std::initializer_list<const char*> op_types, Propagator p) {
-  for (const char* op : op_types) r.by_op.insert_or_assign(OpKey(domain, op), p);
-}
-
-Propagator FindPropagator(const PropagatorRegistry& r, absl::string_view domain,
-                          absl::string_view op_type) {
-  auto it = r.by_op.find(OpKey(domain, op_type));
-  return it == r.by_op.end() ? nullptr : it->second;
-}
-
-const PropagatorRegistry& DefaultPropagators() {
-  static const PropagatorRegistry* const registry = [] {
-    auto* r = new PropagatorRegistry;
-    RegisterElementwisePropagators(*r);
-    RegisterShapeOpPropagators(*r);
-    RegisterNnPropagators(*r);
-    RegisterAttentionPropagators(*r);
-    return r;
-  }();
-  return *registry;
+absl::StatusOr<Outputs> ShapeLikeInput0(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  Outputs outs(static_cast<size_t>(std::max(v.node->output_size(), 1)));
+  outs[0] = Ranked(x) ? Shaped(x->elem_type, x->dims) : TypeOnly(ElemOf(x));
+  return outs;
 }
 
 const TensorInfo* In(const NodeView& v, int i) {
@@ -297,6 +281,8 @@ int64_t DimMul(int64_t a, int64_t b) {
   if (__builtin_mul_overflow(a, b, &r) || r > kMaxDim) return -1;
   return r;
 }
+
+int64_t DimDiv(int64_t a, int64_t b) { return a < 0 || b <= 0 ? -1 : a / b; }
 
 int64_t DimFromDouble(double x) {
   if (!(x >= 0 && x <= static_cast<double>(kMaxDim))) return -1;  // NaN too

@@ -1,0 +1,65 @@
+// The registry as a whole: every entry is complete, and the fields other
+// layers read (the propagator, the backward model's spec) are where the
+// family files put them.
+#include <string>
+
+#include "gtest/gtest.h"
+#include "rules/rule.h"
+#include "rules/rule_testing.h"
+
+namespace onnx_flops {
+namespace {
+
+TEST(RegistryTest, EveryEntryHasFormulaFamilyAndACountOrAPropagator) {
+  const auto rules = SortedRules(DefaultRules());
+  ASSERT_GT(rules.size(), 200u);
+  int shapes_only = 0;
+  for (const Rule* rule : rules) {
+    EXPECT_FALSE(rule->formula.empty()) << rule->op_type;
+    EXPECT_FALSE(rule->family.empty()) << rule->op_type;
+    EXPECT_TRUE(rule->count != nullptr || rule->propagate != nullptr) << rule->op_type;
+    if (rule->count == nullptr) {
+      ++shapes_only;
+      // Listed, but the formula says the node is not counted.
+      EXPECT_EQ(rule->formula.rfind("no FLOP rule yet", 0), 0u) << rule->op_type;
+    }
+  }
+  // The com.microsoft fusions onnx-flops propagates shapes through but does
+  // not count yet (rules/contrib.cc).
+  EXPECT_EQ(shapes_only, 10);
+}
+
+TEST(RegistryTest, ShapesOnlyEntriesPropagateButDoNotCount) {
+  NodeBuilder b("BiasSoftmax", "com.microsoft");
+  b.Input({2, 4, 8, 8}).Input({2, 4, 8, 8});
+  EXPECT_EQ(b.Count().status().code(), absl::StatusCode::kNotFound);
+  auto out = b.Propagate();
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_FALSE(out->empty());
+  EXPECT_EQ((*out)[0].dims, (Dims{2, 4, 8, 8}));
+}
+
+TEST(RegistryTest, BothDomainSpellingsFindOneEntry) {
+  const Rule* rule = FindRule(DefaultRules(), "", "Reshape");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(FindRule(DefaultRules(), "ai.onnx", "Reshape"), rule);
+  EXPECT_NE(rule->propagate, nullptr);
+  EXPECT_EQ(FindRule(DefaultRules(), "com.microsoft", "Reshape"), nullptr);
+}
+
+TEST(RegistryTest, PropagatorOfAFamilyFileRunsThroughTheEntry) {
+  // Conv 1x3x224x224 with 64 7x7 filters, stride 2, pads 3:
+  // floor((224 + 3 + 3 - 7) / 2) + 1 = 112.
+  auto out = NodeBuilder("Conv")
+                 .Input({1, 3, 224, 224})
+                 .Input({64, 3, 7, 7})
+                 .UnknownOutput()
+                 .Attr("strides", std::vector<int64_t>{2, 2})
+                 .Attr("pads", std::vector<int64_t>{3, 3, 3, 3})
+                 .Propagate();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)[0].dims, (Dims{1, 64, 112, 112}));
+}
+
+}  // namespace
+}  // namespace onnx_flops
