@@ -790,21 +790,38 @@ absl::StatusOr<Outputs> ShapeOfGroupQueryAttention(const NodeView& v) {
                  Shaped(elem, {b, kv_heads, present, head})};
 }
 
+// MultiHeadAttention's packed bias (input 3) adds to Q, K and V.
+constexpr BackwardSpec MultiHeadBackward() {
+  BackwardSpec s = Backward(BackwardKind::kAttentionCore);
+  s.bias = 3;
+  return s;
+}
+
+// QAttention: quantized input and weights; gradients only through them.
+constexpr BackwardSpec QuantizedAttention() {
+  BackwardSpec s = Backward(BackwardKind::kProjectedAttention);
+  s.differentiable = Slots({0, 1, 2});
+  s.quantized_weight = 1;
+  return s;
+}
+
 }  // namespace
 
 void RegisterAttentionRules(RuleRegistry& r) {
   Register(r, {"", "Attention", "attention", OnnxAttentionFormula(), CountOnnxAttention,
-               ShapeOfOnnxAttention});
+               ShapeOfOnnxAttention, Backward(BackwardKind::kAttentionCore)});
   Register(r, {"", "RotaryEmbedding", "attention", kRotaryFormula, CountRotaryEmbedding,
                ShapeLikeInput0});
   Register(r, {"com.microsoft", "Attention", "attention", ContribAttentionFormula(),
-               CountContribAttention, ShapeOfContribAttention});
+               CountContribAttention, ShapeOfContribAttention,
+               Backward(BackwardKind::kProjectedAttention)});
   Register(r, {"com.microsoft", "QAttention", "attention", QAttentionFormula(),
-               CountQAttention});
+               CountQAttention, nullptr, QuantizedAttention()});
   Register(r, {"com.microsoft", "MultiHeadAttention", "attention", MultiHeadAttentionFormula(),
-               CountMultiHeadAttention, ShapeOfMultiHeadAttention});
+               CountMultiHeadAttention, ShapeOfMultiHeadAttention, MultiHeadBackward()});
   Register(r, {"com.microsoft", "GroupQueryAttention", "attention",
-               GroupQueryAttentionFormula(), CountGroupQueryAttention, ShapeOfGroupQueryAttention});
+               GroupQueryAttentionFormula(), CountGroupQueryAttention, ShapeOfGroupQueryAttention,
+               Backward(BackwardKind::kAttentionCore)});
   Register(r, {"com.microsoft", "RotaryEmbedding", "attention", kRotaryFormula,
                CountRotaryEmbedding, ShapeLikeInput0});
 }

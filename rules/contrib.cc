@@ -334,8 +334,9 @@ void RegisterContribRules(RuleRegistry& r) {
   Register(r, {ms, "QuickGelu", "contrib", kQuickGeluFormula, CountQuickGelu, ShapeLikeInput0});
   Register(r, {ms, "BiasAdd", "contrib", kBiasAddFormula, CountBiasAdd, ShapeLikeInput0});
   Register(r, {ms, "FusedMatMul", "contrib", kFusedMatMulFormula, CountFusedMatMul,
-               ShapeOfMatMul});
-  Register(r, {ms, "TransposeMatMul", "contrib", kFusedMatMulFormula, CountFusedMatMul});
+               ShapeOfMatMul, Backward(BackwardKind::kMatMul)});
+  Register(r, {ms, "TransposeMatMul", "contrib", kFusedMatMulFormula, CountFusedMatMul, nullptr,
+               Backward(BackwardKind::kMatMul)});
   // Shapes only, no FLOP rule yet: these nodes are reported uncounted.
   for (const char* op : {"BiasDropout", "BitmaskBiasDropout", "GroupNorm", "SkipGroupNorm",
                          "BiasSoftmax"}) {

@@ -343,11 +343,14 @@ absl::StatusOr<Outputs> ShapeOfConv(const NodeView& v) {
 }
 
 void RegisterConvRules(RuleRegistry& r) {
-  Register(r, {"", "Conv", "conv", kConvFormula, CountConv, ShapeOfConv});
-  Register(r, {"", "ConvInteger", "conv", kConvIntegerFormula, CountConvInteger, ShapeOfConv});
-  Register(r, {"", "QLinearConv", "conv", kQLinearConvFormula, CountQLinearConv, ShapeOfConv});
+  Register(r, {"", "Conv", "conv", kConvFormula, CountConv, ShapeOfConv,
+               Backward(BackwardKind::kProduct)});
+  Register(r, {"", "ConvInteger", "conv", kConvIntegerFormula, CountConvInteger, ShapeOfConv,
+               QuantizedProduct(0, 1, Slots({0, 1}))});
+  Register(r, {"", "QLinearConv", "conv", kQLinearConvFormula, CountQLinearConv, ShapeOfConv,
+               QuantizedProduct(0, 3, Slots({0, 3, 8}))});
   Register(r, {"", "ConvTranspose", "conv", kConvTransposeFormula, CountConvTranspose,
-               ShapeOfConvTranspose});
+               ShapeOfConvTranspose, Backward(BackwardKind::kProduct)});
 }
 
 }  // namespace onnx_flops

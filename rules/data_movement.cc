@@ -787,7 +787,10 @@ struct MovementOp {
   const char* kind;  // "data movement" or "data generation"
   const char* note;  // what the op does, and what is deliberately not counted
   Propagator shape;  // null: ONNX's inference gives the output shape
+  BackwardSpec backward = {};
 };
+
+constexpr BackwardSpec kKeeps = PassesWeight();
 
 constexpr char kMove[] = "data movement";
 constexpr char kGen[] = "data generation";
@@ -795,16 +798,16 @@ constexpr char kString[] = "string processing, no numeric arithmetic";
 
 constexpr MovementOp kOps[] = {
     // Shape and layout.
-    {"Reshape", kMove, "reinterprets the shape", ShapeOfReshape},
-    {"Flatten", kMove, "reinterprets the shape as 2-D", ShapeOfFlatten},
-    {"Squeeze", kMove, "drops size-1 axes", ShapeOfSqueeze},
-    {"Unsqueeze", kMove, "inserts size-1 axes", ShapeOfUnsqueeze},
-    {"Transpose", kMove, "permutes axes", ShapeOfTranspose},
+    {"Reshape", kMove, "reinterprets the shape", ShapeOfReshape, kKeeps},
+    {"Flatten", kMove, "reinterprets the shape as 2-D", ShapeOfFlatten, kKeeps},
+    {"Squeeze", kMove, "drops size-1 axes", ShapeOfSqueeze, kKeeps},
+    {"Unsqueeze", kMove, "inserts size-1 axes", ShapeOfUnsqueeze, kKeeps},
+    {"Transpose", kMove, "permutes axes", ShapeOfTranspose, kKeeps},
     {"DepthToSpace", kMove, "rearranges channel blocks into space", ShapeOfDepthSpace},
     {"SpaceToDepth", kMove, "rearranges spatial blocks into channels", ShapeOfDepthSpace},
-    {"Identity", kMove, "copies its input", ShapeOfIdentity},
-    {"Cast", kMove, "converts the element type", ShapeOfCast},
-    {"CastLike", kMove, "converts to the element type of input 1", ShapeOfCast},
+    {"Identity", kMove, "copies its input", ShapeOfIdentity, kKeeps},
+    {"Cast", kMove, "converts the element type", ShapeOfCast, kKeeps},
+    {"CastLike", kMove, "converts to the element type of input 1", ShapeOfCast, kKeeps},
     {"Shape", kMove, "reads the shape", ShapeOfShape},
     {"Size", kMove, "reads the element count", ShapeOfSize},
     // Copies, slicing and joining.
@@ -927,7 +930,8 @@ absl::StatusOr<Cost> CountCol2Im(const NodeView& v) {
 
 void RegisterDataMovementRules(RuleRegistry& r) {
   for (const MovementOp& op : kOps) {
-    Register(r, {"", op.op_type, "data_movement", TableFormula(op), CountTableOp, op.shape});
+    Register(r, {"", op.op_type, "data_movement", TableFormula(op), CountTableOp, op.shape,
+                 op.backward});
   }
   Register(r, {"", "ScatterElements", "data_movement", kScatterFormula, CountScatter,
                ShapeOfUnary});

@@ -375,7 +375,8 @@ absl::StatusOr<Outputs> ShapeOfEinsum(const NodeView& v) {
 }  // namespace
 
 void RegisterEinsumRules(RuleRegistry& r) {
-  Register(r, {"", "Einsum", "einsum", kEinsumFormula, CountEinsum, ShapeOfEinsum});
+  Register(r, {"", "Einsum", "einsum", kEinsumFormula, CountEinsum, ShapeOfEinsum,
+               Backward(BackwardKind::kEinsum)});
 }
 
 }  // namespace onnx_flops

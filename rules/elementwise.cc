@@ -344,7 +344,21 @@ struct ElementwiseOp {
   const char* ops;     // what they are, from the spec's formula
   Operands operands;
   Propagator shape;    // null: ONNX's inference gives the output shape
+  BackwardSpec backward = {};
 };
+
+// Quantization: the gradient flows into x only (not scales, zero points),
+// and the value is x's, requantized: a weight read through it is the weight.
+constexpr BackwardSpec kQuantizeBackward = [] {
+  BackwardSpec s = DifferentiableOnly(Slots({0}));
+  s.passes_weight = true;
+  return s;
+}();
+constexpr BackwardSpec kDequantizeBackward = [] {
+  BackwardSpec s = kQuantizeBackward;
+  s.quantized_weight = 0;
+  return s;
+}();
 
 constexpr Operands kAll = Operands::kBroadcastAll;
 constexpr Operands kFirst = Operands::kFirstInput;
@@ -404,8 +418,9 @@ constexpr ElementwiseOp kOps[] = {
     // blocked parameters; the computed shape is x's.
     {"QuantizeLinear", 4,
      "y = saturate(round(x / y_scale) + y_zero_point): divide, round, add, saturate",
-     kFirst, nullptr},
-    {"DequantizeLinear", 2, "y = (x - x_zero_point) * x_scale: subtract, multiply", kFirst, nullptr},
+     kFirst, nullptr, kQuantizeBackward},
+    {"DequantizeLinear", 2, "y = (x - x_zero_point) * x_scale: subtract, multiply", kFirst, nullptr,
+     kDequantizeBackward},
     // Experimental ops of opsets 1-9, still found in old model-zoo models.
     {"ImageScaler", 2, "y = scale * x + bias[c]: multiply, add", kFirst, nullptr},
     {"Affine", 2, "y = alpha * x + beta: multiply, add", kFirst, nullptr},
@@ -517,7 +532,8 @@ absl::StatusOr<Cost> CountDynamicQuantizeLinear(const NodeView& v) {
 
 void RegisterElementwiseRules(RuleRegistry& r) {
   for (const ElementwiseOp& op : kOps) {
-    Register(r, {"", op.op_type, "elementwise", TableFormula(op), CountTableOp, op.shape});
+    Register(r, {"", op.op_type, "elementwise", TableFormula(op), CountTableOp, op.shape,
+                 op.backward});
   }
   Register(r, {"", "Sum", "elementwise", kVariadicFormula, CountVariadic, ShapeOfBroadcast});
   Register(r, {"", "Max", "elementwise", kVariadicFormula, CountVariadic, ShapeOfBroadcast});
@@ -525,7 +541,7 @@ void RegisterElementwiseRules(RuleRegistry& r) {
   Register(r, {"", "Mean", "elementwise", kMeanFormula, CountMean, ShapeOfBroadcast});
   Register(r, {"", "Clip", "elementwise", kClipFormula, CountClip, ShapeOfClip});
   Register(r, {"", "DynamicQuantizeLinear", "elementwise", kDynamicQuantizeFormula,
-               CountDynamicQuantizeLinear});
+               CountDynamicQuantizeLinear, nullptr, DifferentiableOnly(Slots({0}))});
 }
 
 }  // namespace onnx_flops

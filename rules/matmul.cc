@@ -147,8 +147,10 @@ absl::StatusOr<Outputs> ShapeOfGemm(const NodeView& v) {
 }
 
 void RegisterMatMulRules(RuleRegistry& r) {
-  Register(r, {"", "MatMul", "matmul", kMatMulFormula, CountMatMul, ShapeOfMatMul});
-  Register(r, {"", "Gemm", "matmul", kGemmFormula, CountGemm, ShapeOfGemm});
+  Register(r, {"", "MatMul", "matmul", kMatMulFormula, CountMatMul, ShapeOfMatMul,
+               Backward(BackwardKind::kMatMul)});
+  Register(r, {"", "Gemm", "matmul", kGemmFormula, CountGemm, ShapeOfGemm,
+               Backward(BackwardKind::kProduct)});
 }
 
 }  // namespace onnx_flops

@@ -284,7 +284,7 @@ absl::StatusOr<Outputs> ShapeOfBatchNorm(const NodeView& v) {
 
 void RegisterNormalizationRules(RuleRegistry& r) {
   Register(r, {"", "BatchNormalization", "normalization", kBatchNormFormula, CountBatchNorm,
-               ShapeOfBatchNorm});
+               ShapeOfBatchNorm, DifferentiableOnly(Slots({0, 1, 2}))});  // not the running stats
   Register(r, {"", "InstanceNormalization", "normalization", kInstanceNormFormula,
                CountInstanceNorm, ShapeOfUnary});
   Register(r, {"", "GroupNormalization", "normalization", kGroupNormFormula, CountGroupNorm,

@@ -234,17 +234,20 @@ absl::StatusOr<Outputs> ShapeOfMatMulNBits(const NodeView& v) {
 void RegisterQuantizedRules(RuleRegistry& r) {
   const char* ms = "com.microsoft";
   Register(r, {"", "MatMulInteger", "quantized", MatMulIntegerFormula(), CountMatMulInteger,
-               ShapeOfMatMul});
+               ShapeOfMatMul, QuantizedProduct(0, 1, Slots({0, 1}))});
   Register(r, {"", "QLinearMatMul", "quantized", QLinearMatMulFormula(), CountQLinearMatMul,
-               ShapeOfMatMul});
+               ShapeOfMatMul, QuantizedProduct(0, 3, Slots({0, 3}))});
   Register(r, {ms, "MatMulIntegerToFloat", "quantized", MatMulIntegerToFloatFormula(),
-               CountMatMulIntegerToFloat, ShapeOfMatMul});
+               CountMatMulIntegerToFloat, ShapeOfMatMul, QuantizedProduct(0, 1, Slots({0, 1, 6}))});
   Register(r, {ms, "DynamicQuantizeMatMul", "quantized", DynamicQuantizeMatMulFormula(),
-               CountDynamicQuantizeMatMul, ShapeOfMatMul});
+               CountDynamicQuantizeMatMul, ShapeOfMatMul,
+               QuantizedProduct(0, 1, Slots({0, 1, 4}))});
   Register(r, {ms, "MatMulNBits", "quantized", MatMulNBitsFormula(), CountMatMulNBits,
-               ShapeOfMatMulNBits});
-  Register(r, {ms, "QLinearAdd", "quantized", kQLinearBinaryFormula, CountQLinearBinary});
-  Register(r, {ms, "QLinearMul", "quantized", kQLinearBinaryFormula, CountQLinearBinary});
+               ShapeOfMatMulNBits, QuantizedProduct(0, 1, Slots({0, 1, 5}))});
+  Register(r, {ms, "QLinearAdd", "quantized", kQLinearBinaryFormula, CountQLinearBinary,
+               nullptr, DifferentiableOnly(Slots({0, 3}))});
+  Register(r, {ms, "QLinearMul", "quantized", kQLinearBinaryFormula, CountQLinearBinary,
+               nullptr, DifferentiableOnly(Slots({0, 3}))});
 }
 
 }  // namespace onnx_flops

@@ -1,5 +1,9 @@
 #include <algorithm>
 #include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 #include "rules/families.h"
 #include "rules/propagate.h"
@@ -37,6 +41,56 @@ std::vector<const Rule*> SortedRules(const RuleRegistry& registry) {
   std::sort(out.begin(), out.end(), [](const Rule* a, const Rule* b) {
     return std::tie(a->domain, a->op_type) < std::tie(b->domain, b->op_type);
   });
+  return out;
+}
+
+std::string BackwardSummary(const BackwardSpec& spec) {
+  std::string out;
+  switch (spec.kind) {
+    case BackwardKind::kVector:
+      out = "vector";
+      break;
+    case BackwardKind::kProduct:
+      out = absl::StrCat("product of inputs ", spec.a, " and ", spec.b);
+      break;
+    case BackwardKind::kMatMul:
+      out = absl::StrCat("product of inputs ", spec.a, " and ", spec.b,
+                         " (attention score/value product next to a Softmax)");
+      break;
+    case BackwardKind::kEinsum:
+      out = "einsum (one product per operand)";
+      break;
+    case BackwardKind::kRecurrent:
+      out = "recurrent (X*W^T and H*R^T)";
+      break;
+    case BackwardKind::kAttentionCore:
+      out = "attention core";
+      break;
+    case BackwardKind::kProjectedAttention:
+      out = "input projection + attention core";
+      break;
+  }
+  if (spec.differentiable != 0) {
+    std::vector<int> slots;
+    for (int i = 0; i < 32; ++i) {
+      if ((spec.differentiable >> i & 1) != 0) slots.push_back(i);
+    }
+    if (slots.size() > 16) {
+      std::vector<int> not_slots;
+      for (int i = 0; i < 32; ++i) {
+        if ((spec.differentiable >> i & 1) == 0) not_slots.push_back(i);
+      }
+      absl::StrAppend(&out, "; no gradient into input ", absl::StrJoin(not_slots, ", "));
+    } else {
+      absl::StrAppend(&out, "; gradient into input ", absl::StrJoin(slots, ", "), " only");
+    }
+  }
+  if (spec.bias >= 0) absl::StrAppend(&out, "; bias input ", spec.bias, " reaches Q, K, V");
+  if (spec.quantized_weight >= 0) {
+    absl::StrAppend(&out, "; an integer weight at input ", spec.quantized_weight,
+                    " is trainable");
+  }
+  if (spec.passes_weight) absl::StrAppend(&out, "; passes a weight on");
   return out;
 }
 

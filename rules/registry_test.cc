@@ -61,5 +61,37 @@ TEST(RegistryTest, PropagatorOfAFamilyFileRunsThroughTheEntry) {
   EXPECT_EQ((*out)[0].dims, (Dims{1, 64, 112, 112}));
 }
 
+TEST(RegistryTest, BackwardSpecsSitInTheEntries) {
+  auto spec = [](const char* domain, const char* op) {
+    const Rule* rule = FindRule(DefaultRules(), domain, op);
+    EXPECT_NE(rule, nullptr) << op;
+    return rule == nullptr ? BackwardSpec{} : rule->backward;
+  };
+  // QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B): the
+  // product is x * w, gradients reach x, w and B, and an int8 w is a weight.
+  const BackwardSpec qconv = spec("", "QLinearConv");
+  EXPECT_EQ(qconv.kind, BackwardKind::kProduct);
+  EXPECT_EQ(qconv.a, 0);
+  EXPECT_EQ(qconv.b, 3);
+  EXPECT_EQ(qconv.differentiable, (1u << 0) | (1u << 3) | (1u << 8));
+  EXPECT_EQ(qconv.quantized_weight, 3);
+  // LSTM: every input but sequence_lens (4).
+  const BackwardSpec lstm = spec("", "LSTM");
+  EXPECT_EQ(lstm.kind, BackwardKind::kRecurrent);
+  EXPECT_EQ(lstm.differentiable & (1u << 4), 0u);
+  EXPECT_NE(lstm.differentiable & (1u << 7), 0u);
+  EXPECT_TRUE(spec("", "Transpose").passes_weight);
+  EXPECT_FALSE(spec("", "Relu").passes_weight);
+  EXPECT_EQ(spec("", "Relu").kind, BackwardKind::kVector);
+  EXPECT_EQ(spec("", "MatMul").kind, BackwardKind::kMatMul);
+  EXPECT_EQ(spec("com.microsoft", "MultiHeadAttention").bias, 3);
+  EXPECT_EQ(spec("com.microsoft", "Attention").kind, BackwardKind::kProjectedAttention);
+  EXPECT_EQ(spec("", "Attention").kind, BackwardKind::kAttentionCore);
+  EXPECT_EQ(BackwardSummary(qconv),
+            "product of inputs 0 and 3; gradient into input 0, 3, 8 only; an integer weight at "
+            "input 3 is trainable");
+  EXPECT_EQ(BackwardSummary(lstm), "recurrent (X*W^T and H*R^T); no gradient into input 4");
+}
+
 }  // namespace
 }  // namespace onnx_flops

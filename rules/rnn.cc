@@ -372,13 +372,23 @@ absl::StatusOr<Outputs> ShapeOfRecurrent(const NodeView& v) {
   return outs;
 }
 
+// Every input carries a gradient but sequence_lens (input 4).
+constexpr BackwardSpec kRecurrentBackward = [] {
+  BackwardSpec s = Backward(BackwardKind::kRecurrent);
+  s.differentiable = ~Slots({4});
+  return s;
+}();
+
 }  // namespace
 
 void RegisterRnnRules(RuleRegistry& r) {
   const std::string costs = absl::StrCat("; ", kActivationCosts);
-  Register(r, {"", "LSTM", "rnn", absl::StrCat(kLstmFormula, costs), CountLstm, ShapeOfRecurrent});
-  Register(r, {"", "GRU", "rnn", absl::StrCat(kGruFormula, costs), CountGru, ShapeOfRecurrent});
-  Register(r, {"", "RNN", "rnn", absl::StrCat(kRnnFormula, costs), CountRnn, ShapeOfRecurrent});
+  Register(r, {"", "LSTM", "rnn", absl::StrCat(kLstmFormula, costs), CountLstm, ShapeOfRecurrent,
+               kRecurrentBackward});
+  Register(r, {"", "GRU", "rnn", absl::StrCat(kGruFormula, costs), CountGru, ShapeOfRecurrent,
+               kRecurrentBackward});
+  Register(r, {"", "RNN", "rnn", absl::StrCat(kRnnFormula, costs), CountRnn, ShapeOfRecurrent,
+               kRecurrentBackward});
 }
 
 }  // namespace onnx_flops

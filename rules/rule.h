@@ -9,6 +9,7 @@
 #define ONNX_FLOPS_RULES_RULE_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -154,6 +155,84 @@ using RuleFn = absl::StatusOr<Cost> (*)(const NodeView&);
 // say about it (rules/propagate.h).
 using Propagator = absl::StatusOr<std::vector<TensorInfo>> (*)(const NodeView&);
 
+// How the per-op backward model (analyzer/training/backward.h) treats an op's
+// matmul-class FLOPs. The vector class is the same for every op: forward x 1
+// when an input needs a gradient.
+enum class BackwardKind {
+  // No product of its own. An op whose count still has matmul-class FLOPs is
+  // taken as one product of inputs 0 and 1, and the rule text says so.
+  kVector,
+  // One product A x B of the operands at slots a and b: forward x (ng(A) + ng(B)).
+  kProduct,
+  // kProduct of two operands that may both be activations: when it feeds or
+  // reads a Softmax it is an attention score or value product.
+  kMatMul,
+  // kMatMul for two operands; forward x the sum of ng(operand) for more.
+  kEinsum,
+  // LSTM/GRU/RNN: the gate products split as X*W^T and H*R^T by I/(I+H).
+  kRecurrent,
+  // A fused attention core (Q*K^T and P*V), half and half.
+  kAttentionCore,
+  // com.microsoft Attention/QAttention: the input projection x weights
+  // (inputs 0 and 1), then a fused core.
+  kProjectedAttention,
+};
+
+struct BackwardSpec {
+  BackwardKind kind = BackwardKind::kVector;
+  int a = 0, b = 1;  // operand slots of kProduct and kMatMul
+  int bias = -1;     // kAttentionCore: a packed bias whose gradient reaches Q, K and V
+  // Bit i set: input i carries a gradient. 0: the ONNX schema's
+  // differentiation category decides (every input when there is no schema).
+  uint32_t differentiable = 0;
+  // An integer initializer read at this slot is a trained weight, quantized
+  // (-1: none).
+  int quantized_weight = -1;
+  // The output is input 0 unchanged in value (layout, type, quantization): a
+  // product reading a weight through this op reads the weight.
+  bool passes_weight = false;
+};
+
+// Slots as a BackwardSpec::differentiable mask.
+constexpr uint32_t Slots(std::initializer_list<int> slots) {
+  uint32_t mask = 0;
+  for (int s : slots) mask |= uint32_t{1} << s;
+  return mask;
+}
+
+// Builders for the specs the family files declare.
+constexpr BackwardSpec Backward(BackwardKind kind, int a = 0, int b = 1) {
+  BackwardSpec s;
+  s.kind = kind;
+  s.a = a;
+  s.b = b;
+  return s;
+}
+// A product whose operand b is a trained weight, quantized; gradients flow
+// only into the `differentiable` slots (not scales, zero points).
+constexpr BackwardSpec QuantizedProduct(int a, int b, uint32_t differentiable) {
+  BackwardSpec s = Backward(BackwardKind::kProduct, a, b);
+  s.differentiable = differentiable;
+  s.quantized_weight = b;
+  return s;
+}
+// A vector op whose gradient flows only into `differentiable`.
+constexpr BackwardSpec DifferentiableOnly(uint32_t differentiable) {
+  BackwardSpec s;
+  s.differentiable = differentiable;
+  return s;
+}
+// Data movement that hands input 0 on unchanged in value.
+constexpr BackwardSpec PassesWeight() {
+  BackwardSpec s;
+  s.passes_weight = true;
+  return s;
+}
+
+// "product of inputs 0 and 1", "recurrent"...: the spec in words, for
+// --list-rules and docs/rules.md.
+std::string BackwardSummary(const BackwardSpec& spec);
+
 struct Rule {
   std::string domain;   // "" for ai.onnx
   std::string op_type;
@@ -161,6 +240,7 @@ struct Rule {
   std::string formula;  // human-readable, printed by --list-rules
   RuleFn count = nullptr;  // null: shapes only, the node is reported uncounted
   Propagator propagate = nullptr;  // null: ONNX's inference gives the output shapes
+  BackwardSpec backward = {};
 };
 
 struct RuleRegistry {

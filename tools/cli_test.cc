@@ -354,8 +354,13 @@ TEST(Cli, ListRules) {
   }
   const std::string md = ExpectSuccess({"--list-rules", "--format", "markdown"});
   // A markdown table (possibly after a preamble): header, separator, one row per rule.
-  EXPECT_TRUE(absl::StrContains(md, "| op | domain | family | formula |\n|---|")) << md.substr(0, 400);
-  EXPECT_TRUE(absl::StrContains(md, "\n| MatMul |")) << md.substr(0, 400);
+  EXPECT_TRUE(absl::StrContains(md, "| op | domain | family | shapes | backward | formula |\n|---|"))
+      << md.substr(0, 400);
+  // Each row says who shapes the op and how its backward pass is counted.
+  EXPECT_TRUE(absl::StrContains(
+      md, "\n| MatMul | ai.onnx | matmul | onnx-flops | product of inputs 0 and 1 (attention"))
+      << md.substr(0, 400);
+  EXPECT_TRUE(absl::StrContains(md, "\n| Affine | ai.onnx | elementwise | ONNX | vector |")) << md;
   size_t table_rows = 0;
   for (const std::string& line : Lines(md)) table_rows += line.rfind("| ", 0) == 0 ? 1 : 0;
   EXPECT_EQ(table_rows, ops.size() + 1);   // + the header row

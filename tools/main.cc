@@ -254,11 +254,18 @@ void ListRules(const std::string& format) {
                  "`onnx-flops --list-rules --format markdown`; a test fails when it is stale.\n"
                  "numel(Y) is the element count of the output, matmul class = 2 x MACs of\n"
                  "matrix products, every other FLOP is vector class (see the README).\n\n"
-              << "| op | domain | family | formula |\n|---|---|---|---|\n";
+              << "shapes: who gives the output shapes (onnx-flops's own propagator, else ONNX's\n"
+                 "inference); backward: how --backward per-op treats the op's products.\n\n"
+              << "| op | domain | family | shapes | backward | formula |\n"
+                 "|---|---|---|---|---|---|\n";
+    auto escape = [](const std::string& text) {
+      return absl::StrReplaceAll(text, {{"|", "\\|"}, {"*", "\\*"}});
+    };
     for (const Rule* r : rules) {
       std::cout << "| " << r->op_type << " | " << (r->domain.empty() ? "ai.onnx" : r->domain)
-                << " | " << r->family << " | "
-                << absl::StrReplaceAll(r->formula, {{"|", "\\|"}, {"*", "\\*"}}) << " |\n";
+                << " | " << r->family << " | " << (r->propagate != nullptr ? "onnx-flops" : "ONNX")
+                << " | " << escape(BackwardSummary(r->backward)) << " | " << escape(r->formula)
+                << " |\n";
     }
     std::cout << "\n## Backward pass (--backward per-op)\n\n"
                  "ng(X) = 1 when X needs a gradient, else 0.\n\n";

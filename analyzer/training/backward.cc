@@ -13,6 +13,7 @@
 #include "analyzer/load/graph_order.h"
 #include "analyzer/shapes/onnx_guard.h"
 #include "onnx/defs/schema.h"
+#include "rules/rule.h"
 
 namespace onnx_flops {
 namespace {
@@ -20,7 +21,6 @@ namespace {
 // Backward vector FLOPs per forward vector FLOP (see backward.h).
 constexpr double kVectorFactor = 1;
 constexpr int kMaxDepth = 64;
-constexpr char kMs[] = "com.microsoft";
 
 bool IsFloatingType(int32_t t) {
   return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
@@ -72,31 +72,12 @@ struct Traced {
 
 // ---- Differentiability: ONNX schemas, with overrides ----
 
-bool InSet(int i, std::initializer_list<int> slots) {
-  return std::find(slots.begin(), slots.end(), i) != slots.end();
-}
-
-// Whether the node's input i has an override; sets *diff.
-bool OverrideInput(const std::string& domain, const std::string& op, int i, bool* diff) {
-  if (domain.empty()) {
-    if (op == "BatchNormalization") return *diff = i <= 2, true;  // not the running stats
-    if (op == "DequantizeLinear" || op == "QuantizeLinear" || op == "DynamicQuantizeLinear") {
-      return *diff = i == 0, true;  // not scales, zero points
-    }
-    if (op == "MatMulInteger" || op == "ConvInteger") return *diff = i <= 1, true;
-    if (op == "QLinearMatMul") return *diff = InSet(i, {0, 3}), true;
-    if (op == "QLinearConv") return *diff = InSet(i, {0, 3, 8}), true;
-    if (op == "LSTM" || op == "GRU" || op == "RNN") return *diff = i != 4, true;  // sequence_lens
-    return false;
-  }
-  if (domain == kMs) {
-    if (op == "QLinearAdd" || op == "QLinearMul") return *diff = InSet(i, {0, 3}), true;
-    if (op == "MatMulIntegerToFloat") return *diff = InSet(i, {0, 1, 6}), true;
-    if (op == "DynamicQuantizeMatMul") return *diff = InSet(i, {0, 1, 4}), true;
-    if (op == "MatMulNBits") return *diff = InSet(i, {0, 1, 5}), true;
-    if (op == "QAttention") return *diff = i <= 2, true;
-  }
-  return false;
+// What the op's registry entry says about its backward pass (the default
+// spec for an op without one).
+const BackwardSpec& SpecOf(const onnx::NodeProto& n) {
+  static const BackwardSpec kNone;
+  const Rule* rule = FindRule(DefaultRules(), n.domain(), n.op_type());
+  return rule == nullptr ? kNone : rule->backward;
 }
 
 const onnx::OpSchema* SchemaOf(const std::string& domain, const std::string& op) {
@@ -116,10 +97,9 @@ bool ParamDifferentiable(const std::vector<onnx::OpSchema::FormalParameter>& par
 }
 
 bool InputDifferentiable(const onnx::NodeProto& n, int i) {
-  const std::string domain = CanonicalDomain(n.domain());
-  bool diff = true;
-  if (OverrideInput(domain, n.op_type(), i, &diff)) return diff;
-  const onnx::OpSchema* s = SchemaOf(domain, n.op_type());
+  const uint32_t mask = SpecOf(n).differentiable;
+  if (mask != 0) return i >= 0 && i < 32 && (mask >> i & 1) != 0;
+  const onnx::OpSchema* s = SchemaOf(CanonicalDomain(n.domain()), n.op_type());
   return s == nullptr || ParamDifferentiable(s->inputs(), i);
 }
 
@@ -129,32 +109,14 @@ bool OutputDifferentiable(const onnx::NodeProto& n, int j) {
 }
 
 // The weight slot of a quantized op: an integer initializer there is a
-// trained weight, quantized.
+// trained weight.
 bool QuantizedWeightSlot(const onnx::NodeProto& n, int i) {
-  const std::string domain = CanonicalDomain(n.domain());
-  const std::string& op = n.op_type();
-  if (domain.empty()) {
-    if (op == "DequantizeLinear") return i == 0;
-    if (op == "MatMulInteger" || op == "ConvInteger") return i == 1;
-    if (op == "QLinearMatMul" || op == "QLinearConv") return i == 3;
-    return false;
-  }
-  if (domain == kMs) {
-    return i == 1 && (op == "MatMulNBits" || op == "DynamicQuantizeMatMul" ||
-                      op == "MatMulIntegerToFloat" || op == "QAttention");
-  }
-  return false;
+  return SpecOf(n).quantized_weight == i;
 }
 
 // Ops that hand a weight on unchanged in value (up to layout, type or
 // quantization): a matmul reading W through them reads the weight W.
-bool PassesWeight(const onnx::NodeProto& n) {
-  if (!CanonicalDomain(n.domain()).empty()) return false;
-  const std::string& op = n.op_type();
-  return op == "Transpose" || op == "Cast" || op == "CastLike" || op == "Identity" ||
-         op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" || op == "Flatten" ||
-         op == "DequantizeLinear" || op == "QuantizeLinear";
-}
+bool PassesWeight(const onnx::NodeProto& n) { return SpecOf(n).passes_weight; }
 
 class Model {
  public:
@@ -597,8 +559,7 @@ BackwardNode Model::Node(const NodeResult& r, bool* attention, bool* unknown) co
   } else if (mm > 0) {
     const onnx::NodeProto& n = *r.node;
     const GraphCtx* c = ni.ctx;
-    const std::string& op = r.op_type;
-    const bool onnx_domain = r.domain.empty();
+    const BackwardSpec& spec = SpecOf(n);
     // A fused attention core, split half and half between Q*K^T and P*V.
     auto core = [&](double fwd, int q, int k, int v, double* out) {
       const double half = fwd / 2;
@@ -612,17 +573,13 @@ BackwardNode Model::Node(const NodeResult& r, bool* attention, bool* unknown) co
                           r_factor * ng_s, ") + P*V ", FormatCount(half), " x (dP ", ng_s,
                           " + dV ", v, ") = ", FormatCount(*out));
     };
-    const bool fused_core = (onnx_domain && op == "Attention") ||
-                            (r.domain == kMs && (op == "MultiHeadAttention" ||
-                                                 op == "GroupQueryAttention"));
-    const bool projected = r.domain == kMs && (op == "Attention" || op == "QAttention");
-    if (fused_core) {
-      const int bias = r.domain == kMs && op == "MultiHeadAttention" ? ng(3) : 0;
+    if (spec.kind == BackwardKind::kAttentionCore) {
+      const int bias = spec.bias >= 0 ? ng(spec.bias) : 0;
       const int q = ng(0) || bias;
       const int k = (has(1) ? ng(1) : ng(0)) || bias;
       const int v = (has(2) ? ng(2) : ng(0)) || bias;
       text = absl::StrCat("attention (fused): ", core(mm, q, k, v, &mm_b));
-    } else if (projected) {
+    } else if (spec.kind == BackwardKind::kProjectedAttention) {
       const TensorInfo* x = has(0) ? Info(c, n.input(0)) : nullptr;
       const TensorInfo* w = has(1) ? Info(c, n.input(1)) : nullptr;
       double proj = -1;
@@ -641,7 +598,7 @@ BackwardNode Model::Node(const NodeResult& r, bool* attention, bool* unknown) co
         mm_b = proj_b + core_b;
         text = absl::StrCat("attention (fused): projection 2*B*S*hidden*(q+k+v) ", p, "; ", k);
       }
-    } else if (onnx_domain && (op == "LSTM" || op == "GRU" || op == "RNN")) {
+    } else if (spec.kind == BackwardKind::kRecurrent) {
       const TensorInfo* w = has(1) ? Info(c, n.input(1)) : nullptr;
       const TensorInfo* rr = has(2) ? Info(c, n.input(2)) : nullptr;
       double in_size = 1, hidden = 1;  // unknown: half and half
@@ -664,11 +621,10 @@ BackwardNode Model::Node(const NodeResult& r, bool* attention, bool* unknown) co
                           " + hidden-state grad ", ng_h, ") = ", FormatCount(mm_b));
     } else {
       // Operand slots of one product.
-      int a = 0, bslot = 1;
-      if ((onnx_domain && (op == "QLinearMatMul" || op == "QLinearConv"))) bslot = 3;
+      const int a = spec.a, bslot = spec.b;
+      const bool einsum = spec.kind == BackwardKind::kEinsum;
       const bool two_operand_kind =
-          (onnx_domain && (op == "MatMul" || (op == "Einsum" && n.input_size() == 2))) ||
-          (r.domain == kMs && (op == "FusedMatMul" || op == "TransposeMatMul"));
+          spec.kind == BackwardKind::kMatMul || (einsum && n.input_size() == 2);
       const bool activations = two_operand_kind && !IsWeight(c, n, 0) && !IsWeight(c, n, 1);
       if (activations && n.output_size() > 0 && ReachesSoftmax(c->consumers, n.output(0), 4)) {
         const int ng_s = ng(0) || ng(1) ? 1 : 0;
@@ -685,7 +641,7 @@ BackwardNode Model::Node(const NodeResult& r, bool* attention, bool* unknown) co
         text = absl::StrCat("attention value product P*V: ", FormatCount(mm), " x (", ng(0), ": ",
                             Describe(c, n, 0, ng(0)), " + ", ng(1), ": ",
                             Describe(c, n, 1, ng(1)), ") = ", FormatCount(mm_b));
-      } else if (onnx_domain && op == "Einsum" && n.input_size() != 2) {
+      } else if (einsum && n.input_size() != 2) {
         int count = 0;
         std::vector<std::string> parts;
         for (int i = 0; i < n.input_size(); ++i) {
@@ -696,14 +652,7 @@ BackwardNode Model::Node(const NodeResult& r, bool* attention, bool* unknown) co
         text = absl::StrCat("einsum: ", FormatCount(mm), " x (", absl::StrJoin(parts, " + "),
                             ") = ", FormatCount(mm_b));
       } else {
-        const bool known =
-            (onnx_domain && (op == "MatMul" || op == "Gemm" || op == "Conv" ||
-                             op == "ConvTranspose" || op == "ConvInteger" ||
-                             op == "MatMulInteger" || op == "QLinearMatMul" ||
-                             op == "QLinearConv" || op == "Einsum")) ||
-            (r.domain == kMs &&
-             (op == "FusedMatMul" || op == "TransposeMatMul" || op == "MatMulNBits" ||
-              op == "DynamicQuantizeMatMul" || op == "MatMulIntegerToFloat"));
+        const bool known = spec.kind != BackwardKind::kVector;
         text = absl::StrCat(known ? "matmul: " : "matmul (operands taken as inputs 0, 1): ",
                             Product(c, n, mm, a, bslot, ni.in, &mm_b));
       }
