@@ -311,11 +311,90 @@ absl::StatusOr<Outputs> ShapeOfResize(const NodeView& v) {
   return Outputs{Shaped(x->elem_type, out)};
 }
 
+// GridSample (opset 16; N-d and the names linear/cubic from opset 20): each
+// output element interpolates X at a position the grid gives, as Resize does
+// at positions the scales give, and is counted like Resize.
+constexpr char kGridSampleFormula[] =
+    "numel(Y)*(2*P-1) (P multiplies by the interpolation weights + P-1 adds per "
+    "output element; vector class), P = taps^r over the r spatial axes: linear/bilinear "
+    "2, cubic/bicubic 4; mode nearest: 0 FLOP (data movement). The grid's coordinates "
+    "and weights are not counted, as for Resize. X [N, C, d1..dr], grid [N, D1..Dr, r], "
+    "Y [N, C, D1..Dr]";
+
+// Y's dims from X [N, C, d1..dr] and grid [N, D1..Dr, r]; -1 where unknown.
+absl::StatusOr<Dims> GridSampleDims(const TensorInfo* x, const TensorInfo* grid) {
+  if (!Ranked(x) || !Ranked(grid)) return absl::FailedPreconditionError("rank unknown");
+  const size_t rank = x->dims.size();
+  if (rank < 3 || grid->dims.size() != rank) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "GridSample needs X [N, C, d1..dr] and grid [N, D1..Dr, r] of the same rank, got ",
+        DimsToString(x->dims), " and ", DimsToString(grid->dims)));
+  }
+  const int64_t r = static_cast<int64_t>(rank) - 2;
+  if (grid->dims.back() >= 0 && grid->dims.back() != r) {
+    return absl::InvalidArgumentError(absl::StrCat("GridSample: grid ", DimsToString(grid->dims),
+                                                   " must end in r = ", r));
+  }
+  Dims y{x->dims[0] >= 0 ? x->dims[0] : grid->dims[0], x->dims[1]};
+  y.insert(y.end(), grid->dims.begin() + 1, grid->dims.end() - 1);
+  return y;
+}
+
+absl::StatusOr<Cost> CountGridSample(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
+  if (x.size() < 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("GridSample input X must be [N, C, d1..dr], got ", DimsToString(x)));
+  }
+  const std::string mode = AttrString(v, "mode", v.opset >= 20 ? "linear" : "bilinear");
+  int taps = 0;
+  if (mode == "linear" || mode == "bilinear") {
+    taps = 2;
+  } else if (mode == "cubic" || mode == "bicubic") {
+    taps = 4;
+  } else if (mode != "nearest") {
+    return absl::UnimplementedError(absl::StrCat("GridSample mode '", mode, "'"));
+  }
+  absl::StatusOr<Dims> y = OutputDims(v, 0);
+  if (!y.ok()) {
+    OF_ASSIGN_OR_RETURN(Dims grid, InputDims(v, 1));
+    TensorInfo xi, gi;
+    xi.has_shape = gi.has_shape = true;
+    xi.dims = x;
+    gi.dims = std::move(grid);
+    OF_ASSIGN_OR_RETURN(y, GridSampleDims(&xi, &gi));
+  }
+  const double n = NumElements(*y);
+  Cost c;
+  if (taps == 0) {
+    c.data_movement = true;
+    c.detail = absl::StrCat("0 FLOP: mode nearest copies one element per output, numel(Y)=",
+                            FormatCount(n));
+    return c;
+  }
+  const double r = static_cast<double>(x.size() - 2);
+  const double p = std::pow(static_cast<double>(taps), r);
+  c.vector_flops = n * (2 * p - 1);
+  c.detail = absl::StrCat("numel(Y)*(2*P-1), P=", taps, "^", r, "=", FormatCount(p), " (", mode,
+                          "), numel(Y)=", FormatCount(n), " (", DimsToString(*y), ")");
+  return c;
+}
+
+absl::StatusOr<Outputs> ShapeOfGridSample(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  absl::StatusOr<Dims> y = GridSampleDims(x, In(v, 1));
+  if (absl::IsFailedPrecondition(y.status())) return Outputs{TypeOnly(ElemOf(x))};
+  if (!y.ok()) return y.status();
+  return Outputs{Shaped(ElemOf(x), *y)};
+}
+
 }  // namespace
 
 void RegisterResizeRules(RuleRegistry& r) {
   Register(r, {"", "Resize", "resize", kResizeFormula, CountResize, ShapeOfResize});
   Register(r, {"", "Upsample", "resize", kResizeFormula, CountUpsample, ShapeOfResize});
+  Register(r, {"", "GridSample", "resize", kGridSampleFormula, CountGridSample,
+               ShapeOfGridSample});
 }
 
 }  // namespace onnx_flops

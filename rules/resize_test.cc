@@ -208,5 +208,53 @@ TEST(UpsampleRule, LegacyModesAndOpsets) {
   EXPECT_TRUE(nn->data_movement);
 }
 
+TEST(ResizeRule, GridSample) {
+  // Bilinear on X [1, 3, 8, 8] at grid [1, 4, 5, 2]: Y [1, 3, 4, 5] = 60 outputs,
+  // P = 2^2 = 4 taps, 2*4 - 1 = 7 per output: 420.
+  auto c = NodeBuilder("GridSample").Opset(16).Input({1, 3, 8, 8}).Input({1, 4, 5, 2})
+               .UnknownOutput().Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->vector_flops, 420.0);
+  EXPECT_EQ(c->matmul_flops, 0.0);
+  // Volumetric linear (opset 20's default name): X [2, 4, 6, 6, 6], grid
+  // [2, 3, 3, 3, 3]: Y [2, 4, 3, 3, 3] = 216 outputs, P = 2^3 = 8, 15 each: 3240.
+  auto v = NodeBuilder("GridSample").Opset(20).Input({2, 4, 6, 6, 6}).Input({2, 3, 3, 3, 3})
+               .UnknownOutput().Count();
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->vector_flops, 3240.0);
+  // Bicubic, Y [1, 1, 2, 2] = 4 outputs, P = 4^2 = 16, 31 each: 124.
+  auto cubic = NodeBuilder("GridSample").Opset(16).Attr("mode", "bicubic")
+                   .Input({1, 1, 10, 10}).Input({1, 2, 2, 2}).Output({1, 1, 2, 2}).Count();
+  ASSERT_TRUE(cubic.ok()) << cubic.status();
+  EXPECT_EQ(cubic->vector_flops, 124.0);
+  // Nearest copies: counted zero as data movement, not uncounted.
+  auto nearest = NodeBuilder("GridSample").Opset(16).Attr("mode", "nearest")
+                     .Input({1, 3, 8, 8}).Input({1, 4, 5, 2}).UnknownOutput().Count();
+  ASSERT_TRUE(nearest.ok()) << nearest.status();
+  EXPECT_TRUE(nearest->data_movement);
+  EXPECT_EQ(nearest->flops(), 0.0);
+  // A grid whose rank does not match X's is an error, not a guess.
+  EXPECT_FALSE(NodeBuilder("GridSample").Opset(16).Input({1, 3, 8, 8}).Input({1, 4, 2})
+                   .UnknownOutput().Count().ok());
+  EXPECT_FALSE(NodeBuilder("GridSample").Opset(16).Attr("mode", "area").Input({1, 3, 8, 8})
+                   .Input({1, 4, 5, 2}).UnknownOutput().Count().ok());
+}
+
+TEST(ResizeRule, GridSampleShape) {
+  // Y = [N, C] + the grid's middle dims: [1, 3, 4, 5].
+  NodeBuilder b("GridSample");
+  b.Opset(16).Input({1, 3, 8, 8}).Input({1, 4, 5, 2});
+  auto out = b.Propagate();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)[0].dims, (Dims{1, 3, 4, 5}));
+  EXPECT_EQ((*out)[0].elem_type, onnx::TensorProto::FLOAT);
+  // The grid unknown: the type is all it can say.
+  NodeBuilder u("GridSample");
+  u.Opset(16).Input({1, 3, 8, 8}).UnknownInput();
+  auto unknown = u.Propagate();
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_FALSE((*unknown)[0].has_shape);
+}
+
 }  // namespace
 }  // namespace onnx_flops
