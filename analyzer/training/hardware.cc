@@ -413,4 +413,6 @@ absl::StatusOr<std::string> RenderHardwareTable(const std::vector<Hardware>& tab
       absl::StrCat("--list-hardware prints text or markdown, not '", format, "'"));
 }
 
+absl::string_view EmbeddedHardwareCsv() { return kHardwareCsv; }
+
 }  // namespace onnx_flops

@@ -55,7 +55,8 @@ struct Hardware {
 // two chips sharing a name or alias.
 absl::StatusOr<std::vector<Hardware>> ParseHardwareCsv(absl::string_view csv);
 
-// The compiled-in analyzer/training/hardware.csv (defined in a generated source file).
+// analyzer/training/hardware.csv, compiled in (of_embed in CMakeLists.txt).
+extern const char kHardwareCsv[];
 absl::string_view EmbeddedHardwareCsv();
 
 // The compiled-in table, parsed once. Internal error if it does not parse
