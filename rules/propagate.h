@@ -103,9 +103,6 @@ std::optional<std::vector<int64_t>> AxesOf(const NodeView& v, absl::string_view 
                                            int input);
 bool HasAttr(const NodeView& v, absl::string_view name);
 
-// Numpy broadcast of several shapes; -1 (unknown) dims stay unknown unless
-// another operand fixes them. Error when two known dims conflict.
-absl::StatusOr<Dims> BroadcastAll(const std::vector<const Dims*>& shapes);
 // Row-major strides of `dims`.
 std::vector<int64_t> Strides(const Dims& dims);
 // For each element of `out` (row-major), the index of the element of `in`

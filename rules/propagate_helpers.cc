@@ -207,34 +207,6 @@ std::optional<std::vector<int64_t>> AxesOf(const NodeView& v, absl::string_view 
   return std::vector<int64_t>{};
 }
 
-absl::StatusOr<Dims> BroadcastAll(const std::vector<const Dims*>& shapes) {
-  size_t rank = 0;
-  for (const Dims* s : shapes) rank = std::max(rank, s->size());
-  Dims out(rank, 1);
-  for (size_t i = 0; i < rank; ++i) {
-    // 1: every operand so far is 1 (or missing); -1: unknown; else the value.
-    int64_t d = 1;
-    bool unknown = false;
-    for (const Dims* s : shapes) {
-      if (i < rank - s->size()) continue;
-      const int64_t x = (*s)[i - (rank - s->size())];
-      if (x < 0) {
-        unknown = true;
-      } else if (x != 1) {
-        if (d != 1 && d != x) {
-          std::vector<std::string> parts;
-          for (const Dims* p : shapes) parts.push_back(DimsToString(*p));
-          return absl::InvalidArgumentError(
-              absl::StrCat("shapes ", absl::StrJoin(parts, ", "), " do not broadcast"));
-        }
-        d = x;
-      }
-    }
-    out[i] = d != 1 ? d : unknown ? -1 : 1;
-  }
-  return out;
-}
-
 std::vector<int64_t> Strides(const Dims& dims) {
   std::vector<int64_t> s(dims.size(), 1);
   for (size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * std::max<int64_t>(dims[i], 0);

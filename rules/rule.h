@@ -133,7 +133,10 @@ absl::Status CheckAttrRange(absl::string_view name, const std::vector<int64_t>& 
 double NumElements(const Dims& dims);
 // "1x3x224x224" ("scalar" for rank 0).
 std::string DimsToString(const Dims& dims);
-// Numpy-style broadcast of two shapes, or an error if they do not broadcast.
+// Numpy broadcast of several shapes; -1 (unknown) dims stay unknown unless
+// another operand fixes them. Error when two known dims conflict.
+absl::StatusOr<Dims> BroadcastAll(const std::vector<const Dims*>& shapes);
+// BroadcastAll of two shapes.
 absl::StatusOr<Dims> BroadcastDims(const Dims& a, const Dims& b);
 // Normalizes a possibly negative axis against `rank`: an error unless
 // -rank <= axis < rank (so always for a scalar).

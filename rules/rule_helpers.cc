@@ -156,19 +156,36 @@ std::string DimsToString(const Dims& dims) {
   return absl::StrJoin(dims, "x");
 }
 
-absl::StatusOr<Dims> BroadcastDims(const Dims& a, const Dims& b) {
-  size_t rank = std::max(a.size(), b.size());
+absl::StatusOr<Dims> BroadcastAll(const std::vector<const Dims*>& shapes) {
+  size_t rank = 0;
+  for (const Dims* s : shapes) rank = std::max(rank, s->size());
   Dims out(rank, 1);
   for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "shapes ", DimsToString(a), " and ", DimsToString(b), " do not broadcast"));
+    // 1: every operand so far is 1 (or missing); -1: unknown; else the value.
+    int64_t d = 1;
+    bool unknown = false;
+    for (const Dims* s : shapes) {
+      if (i < rank - s->size()) continue;
+      const int64_t x = (*s)[i - (rank - s->size())];
+      if (x < 0) {
+        unknown = true;
+      } else if (x != 1) {
+        if (d != 1 && d != x) {
+          std::vector<std::string> parts;
+          for (const Dims* p : shapes) parts.push_back(DimsToString(*p));
+          return absl::InvalidArgumentError(
+              absl::StrCat("shapes ", absl::StrJoin(parts, ", "), " do not broadcast"));
+        }
+        d = x;
+      }
     }
-    out[i] = da == 1 ? db : da;
+    out[i] = d != 1 ? d : unknown ? -1 : 1;
   }
   return out;
+}
+
+absl::StatusOr<Dims> BroadcastDims(const Dims& a, const Dims& b) {
+  return BroadcastAll({&a, &b});
 }
 
 absl::StatusOr<int64_t> NormalizeAxis(int64_t axis, int64_t rank) {
