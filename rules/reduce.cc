@@ -260,11 +260,7 @@ absl::StatusOr<Outputs> ShapeOfReduce(const NodeView& v) {
     if (AttrInt(v, "noop_with_empty_axes", 0) != 0) return Outputs{SameAs(x)};
     for (int64_t i = 0; i < r; ++i) axes->push_back(i);
   }
-  std::vector<bool> reduced(x->dims.size(), false);
-  for (int64_t a : *axes) {
-    OF_ASSIGN_OR_RETURN(int64_t n, NormalizeAxis(a, r));
-    reduced[static_cast<size_t>(n)] = true;
-  }
+  OF_ASSIGN_OR_RETURN(const std::vector<bool> reduced, AxisMask(*axes, r));
   Dims out, kept;  // kept: the output with keepdims, for indexing
   for (size_t i = 0; i < x->dims.size(); ++i) {
     kept.push_back(reduced[i] ? 1 : x->dims[i]);

@@ -142,6 +142,10 @@ absl::StatusOr<Dims> BroadcastDims(const Dims& a, const Dims& b);
 // -rank <= axis < rank (so always for a scalar).
 absl::StatusOr<int64_t> NormalizeAxis(int64_t axis, int64_t rank);
 
+// Which of `rank` axes `axes` lists (negative axes allowed); an error naming
+// an axis out of range.
+absl::StatusOr<std::vector<bool>> AxisMask(const std::vector<int64_t>& axes, int64_t rank);
+
 // Product of the dims of `x` NOT listed in `axes` (the element count of a
 // reduction's output; negative axes allowed); an error for an axis out of range.
 absl::StatusOr<double> ElementsOutsideAxes(const Dims& x, const std::vector<int64_t>& axes);

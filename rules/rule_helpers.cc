@@ -1,5 +1,6 @@
 // Shared accessors for rules: the one place that turns "shape not known" into
 // a reason string, so no rule can forget to.
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -198,16 +199,18 @@ absl::StatusOr<int64_t> NormalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
-absl::StatusOr<double> ElementsOutsideAxes(const Dims& x, const std::vector<int64_t>& axes) {
-  const int64_t rank = static_cast<int64_t>(x.size());
-  std::vector<bool> reduced(x.size(), false);
+absl::StatusOr<std::vector<bool>> AxisMask(const std::vector<int64_t>& axes, int64_t rank) {
+  std::vector<bool> mask(static_cast<size_t>(std::max<int64_t>(rank, 0)), false);
   for (int64_t a : axes) {
-    if (a < -rank || a >= rank) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("axis ", a, " is out of range for rank ", rank));
-    }
-    reduced[static_cast<size_t>(a < 0 ? a + rank : a)] = true;
+    OF_ASSIGN_OR_RETURN(const int64_t axis, NormalizeAxis(a, rank));
+    mask[static_cast<size_t>(axis)] = true;
   }
+  return mask;
+}
+
+absl::StatusOr<double> ElementsOutsideAxes(const Dims& x, const std::vector<int64_t>& axes) {
+  OF_ASSIGN_OR_RETURN(const std::vector<bool> reduced,
+                      AxisMask(axes, static_cast<int64_t>(x.size())));
   double kept = 1;
   for (size_t i = 0; i < x.size(); ++i) {
     if (!reduced[i]) kept *= static_cast<double>(x[i]);
