@@ -48,9 +48,8 @@ constexpr ActivationOp kOps[] = {
     // Opset 24; registered so that newer exports are counted too.
     {"Swish", 6, "x * sigmoid(alpha*x): multiply, sigmoid (4), multiply"},
     // Experimental ops of opsets 1-9.
-    {"ScaledTanh", 3, "alpha * tanh(beta*x): multiply, tanh, multiply", nullptr},
-    {"ParametricSoftplus", 5, "alpha * log(exp(beta*x) + 1): multiply, exp, add, log, multiply",
-     nullptr},
+    {"ScaledTanh", 3, "alpha * tanh(beta*x): multiply, tanh, multiply"},
+    {"ParametricSoftplus", 5, "alpha * log(exp(beta*x) + 1): multiply, exp, add, log, multiply"},
 };
 
 std::string TableFormula(const ActivationOp& op) {

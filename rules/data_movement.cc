@@ -782,6 +782,42 @@ absl::StatusOr<Outputs> ShapeOfCenterCropPad(const NodeView& v) {
   return Outputs{Shaped(x->elem_type, out)};
 }
 
+// Crop (experimental, opsets 1-9, no schema in ONNX 1.12): X [N, C, H, W],
+// border [left, top, right, bottom]; Y [N, C, scale[0], scale[1]] when scale
+// is given, else [N, C, H - top - bottom, W - left - right].
+absl::StatusOr<Outputs> ShapeOfCrop(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x))};
+  if (x->dims.size() != 4) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Crop needs X [N, C, H, W], got ", DimsToString(x->dims)));
+  }
+  const std::vector<int64_t> border = AttrInts(v, "border");
+  const std::vector<int64_t> scale = AttrInts(v, "scale");
+  Dims y = x->dims;
+  if (scale.size() == 2) {
+    y[2] = scale[0] >= 0 && scale[0] <= kMaxDim ? scale[0] : -1;
+    y[3] = scale[1] >= 0 && scale[1] <= kMaxDim ? scale[1] : -1;
+  } else if (border.size() == 4) {
+    for (int64_t b : border) {
+      if (b < 0 || b > kMaxDim) return Outputs{Shaped(x->elem_type, {y[0], y[1], -1, -1})};
+    }
+    // Axis 2 loses top + bottom (border 1 and 3), axis 3 left + right (0 and 2).
+    for (size_t axis : {size_t{2}, size_t{3}}) {
+      if (x->dims[axis] < 0) continue;
+      const int64_t cut = axis == 2 ? border[1] + border[3] : border[0] + border[2];
+      if (cut > x->dims[axis]) {
+        return absl::InvalidArgumentError(absl::StrCat("Crop border [", absl::StrJoin(border, ","),
+                                                       "] exceeds X ", DimsToString(x->dims)));
+      }
+      y[axis] = x->dims[axis] - cut;
+    }
+  } else {
+    return absl::InvalidArgumentError("Crop needs border (4 values) or scale (2 values)");
+  }
+  return Outputs{Shaped(x->elem_type, y)};
+}
+
 struct MovementOp {
   const char* op_type;
   const char* kind;  // "data movement" or "data generation"
@@ -818,7 +854,7 @@ constexpr MovementOp kOps[] = {
     {"Tile", kMove, "repeats the input", ShapeOfTile},
     {"Pad", kMove, "copies with constant/reflect/edge/wrap padding", ShapeOfPad},
     {"CenterCropPad", kMove, "crops or pads to a shape", ShapeOfCenterCropPad},
-    {"Crop", kMove, "experimental (opsets 1-9): copies a window", nullptr},
+    {"Crop", kMove, "experimental (opsets 1-9): copies a window", ShapeOfCrop},
     {"ReverseSequence", kMove, "reverses sequences by length", ShapeOfUnary},
     // Selection and indexing.
     {"Gather", kMove, "indexes along an axis", ShapeOfGather},

@@ -116,5 +116,39 @@ TEST(RegistryTest, MustHaveOpsAreRegistered) {
   }
 }
 
+TEST(DataMovementRule, ExperimentalCropIsShapedByItsBorderOrScale) {
+  // border [left 1, top 2, right 3, bottom 4] on 1x3x20x30: H 20-2-4 = 14, W 30-1-3 = 26.
+  NodeBuilder border("Crop");
+  border.Opset(7).Input({1, 3, 20, 30}).Attr("border", std::vector<int64_t>{1, 2, 3, 4});
+  auto out = border.Propagate();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)[0].dims, (Dims{1, 3, 14, 26}));
+  // scale [h, w] gives the window's size directly.
+  NodeBuilder scale("Crop");
+  scale.Opset(7).Input({1, 3, 20, 30}).Attr("border", std::vector<int64_t>{1, 2, 3, 4})
+      .Attr("scale", std::vector<int64_t>{8, 9});
+  auto scaled = scale.Propagate();
+  ASSERT_TRUE(scaled.ok()) << scaled.status();
+  EXPECT_EQ((*scaled)[0].dims, (Dims{1, 3, 8, 9}));
+  // A border wider than the image is an error, not a negative dim.
+  NodeBuilder wide("Crop");
+  wide.Opset(7).Input({1, 3, 5, 30}).Attr("border", std::vector<int64_t>{0, 3, 0, 3});
+  EXPECT_FALSE(wide.Propagate().ok());
+  // Counted as data movement.
+  auto c = NodeBuilder("Crop").Opset(7).Input({1, 3, 20, 30}).UnknownOutput().Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->data_movement);
+}
+
+TEST(DataMovementRule, LegacyElementwiseOpsKeepTheirInputShape) {
+  for (const char* op : {"ImageScaler", "Affine", "Scale", "ScaledTanh", "ParametricSoftplus"}) {
+    NodeBuilder b(op);
+    b.Opset(7).Input({1, 3, 227, 227});
+    auto out = b.Propagate();
+    ASSERT_TRUE(out.ok()) << op << ": " << out.status();
+    EXPECT_EQ((*out)[0].dims, (Dims{1, 3, 227, 227})) << op;
+  }
+}
+
 }  // namespace
 }  // namespace onnx_flops

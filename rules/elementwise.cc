@@ -422,9 +422,10 @@ constexpr ElementwiseOp kOps[] = {
     {"DequantizeLinear", 2, "y = (x - x_zero_point) * x_scale: subtract, multiply", kFirst, nullptr,
      kDequantizeBackward},
     // Experimental ops of opsets 1-9, still found in old model-zoo models.
-    {"ImageScaler", 2, "y = scale * x + bias[c]: multiply, add", kFirst, nullptr},
-    {"Affine", 2, "y = alpha * x + beta: multiply, add", kFirst, nullptr},
-    {"Scale", 1, "y = scale * x: multiply", kFirst, nullptr},
+    // ONNX 1.12 has no schema for them: our propagator is all that shapes them.
+    {"ImageScaler", 2, "y = scale * x + bias[c]: multiply, add", kFirst, ShapeOfUnary},
+    {"Affine", 2, "y = alpha * x + beta: multiply, add", kFirst, ShapeOfUnary},
+    {"Scale", 1, "y = scale * x: multiply", kFirst, ShapeOfUnary},
 };
 
 std::string TableFormula(const ElementwiseOp& op) {

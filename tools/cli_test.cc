@@ -360,7 +360,10 @@ TEST(Cli, ListRules) {
   EXPECT_TRUE(absl::StrContains(
       md, "\n| MatMul | ai.onnx | matmul | onnx-flops | product of inputs 0 and 1 (attention"))
       << md.substr(0, 400);
-  EXPECT_TRUE(absl::StrContains(md, "\n| Affine | ai.onnx | elementwise | ONNX | vector |")) << md;
+  EXPECT_TRUE(absl::StrContains(md, "\n| Softsign | ai.onnx | activation | onnx-flops | vector |"))
+      << md;
+  EXPECT_TRUE(absl::StrContains(md, "\n| DequantizeLinear | ai.onnx | elementwise | ONNX | vector;"))
+      << md;
   size_t table_rows = 0;
   for (const std::string& line : Lines(md)) table_rows += line.rfind("| ", 0) == 0 ? 1 : 0;
   EXPECT_EQ(table_rows, ops.size() + 1);   // + the header row
