@@ -7,6 +7,7 @@
 // generated from the row.
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "rules/elementwise.h"
 #include "rules/families.h"
@@ -15,6 +16,10 @@
 namespace onnx_flops {
 
 namespace {
+
+// Gelu (opset 20): the erf form and the tanh approximation.
+constexpr double kGeluErfOps = 5;
+constexpr double kGeluTanhOps = 9;
 
 struct ActivationOp {
   const char* op_type;
@@ -49,6 +54,7 @@ constexpr ActivationOp kOps[] = {
     {"Swish", 6, "x * sigmoid(alpha*x): multiply, sigmoid (4), multiply"},
     // Experimental ops of opsets 1-9.
     {"ScaledTanh", 3, "alpha * tanh(beta*x): multiply, tanh, multiply"},
+    {"Affine", 2, "alpha * x + beta: multiply, add"},
     {"ParametricSoftplus", 5, "alpha * log(exp(beta*x) + 1): multiply, exp, add, log, multiply"},
 };
 
@@ -56,6 +62,18 @@ std::string TableFormula(const ActivationOp& op) {
   return absl::StrCat(FormatCount(op.per_element), "*numel(Y) vector FLOPs (", op.ops,
                       "); Y = the node's output shape, else the shape of input 0");
 }
+
+}  // namespace
+
+absl::StatusOr<double> ActivationPerElement(absl::string_view name) {
+  for (const ActivationOp& op : kOps) {
+    if (absl::EqualsIgnoreCase(name, op.op_type)) return op.per_element;
+  }
+  if (absl::EqualsIgnoreCase(name, "Gelu")) return kGeluErfOps;
+  return absl::NotFoundError(absl::StrCat("no activation function '", name, "'"));
+}
+
+namespace {
 
 absl::StatusOr<Cost> CountTableOp(const NodeView& v) {
   const std::string& type = v.node->op_type();
@@ -67,8 +85,6 @@ absl::StatusOr<Cost> CountTableOp(const NodeView& v) {
 
 // Gelu (opset 20): approximate = "none" -> 0.5 * x * (1 + erf(x / sqrt(2)));
 // "tanh" -> 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3))).
-constexpr double kGeluErfOps = 5;
-constexpr double kGeluTanhOps = 9;
 constexpr char kGeluFormula[] =
     "approximate=none: 5*numel(Y) vector FLOPs (0.5*x*(1 + erf(x/sqrt(2))): divide, erf, "
     "add, multiply, multiply); approximate=tanh: 9*numel(Y) (0.5*x*(1 + tanh(sqrt(2/pi)*"

@@ -2,13 +2,16 @@
 // and matrix products: SkipLayerNormalization, SkipSimplifiedLayerNormalization,
 // SimplifiedLayerNormalization (onnxruntime registers it in the ONNX domain),
 // EmbedLayerNormalization, BiasGelu, FastGelu, Gelu, QuickGelu, BiasAdd,
-// FusedMatMul and TransposeMatMul.
+// FusedMatMul, TransposeMatMul, FusedGemm, FusedConv, GemmFastGelu,
+// LayerNormalization, BiasSoftmax, BiasDropout, BitmaskBiasDropout, GroupNorm,
+// SkipGroupNorm and BiasSplitGelu.
 //
 // Each counts as the unfused ONNX graph it replaces: the adds it absorbs 1 per
 // element, then the normalization or activation as rules/normalization.cc and
 // rules/activation.cc count it. ONNX 1.12 has no schema for these ops, so the
 // output shape is often unknown: the counts come from the input shapes.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -309,8 +312,164 @@ absl::StatusOr<Outputs> ShapeOfEmbedLayerNorm(const NodeView& v) {
   return Outputs{Shaped(elem, out), Shaped(kInt32, {ids->dims[0]}), Shaped(elem, out)};
 }
 
-constexpr char kShapesOnly[] =
-    "no FLOP rule yet: the node is reported uncounted; its output shapes are propagated";
+// ---- Fusions of a product or a normalization with what follows it ----
+
+// The `activation` attribute of FusedGemm/FusedConv: per-element vector FLOPs
+// as rules/activation.cc counts the op of that name; "" (none) is 0.
+absl::StatusOr<double> FusedActivation(const NodeView& v, std::string* name) {
+  *name = AttrString(v, "activation", "");
+  if (name->empty()) return 0.0;
+  return ActivationPerElement(*name);
+}
+
+// Y's dims: the node's output shape, else what `shape` (the fused op's
+// propagator) computes from the inputs.
+absl::StatusOr<Dims> OutputOrPropagated(const NodeView& v, Propagator shape) {
+  absl::StatusOr<Dims> y = OutputDims(v, 0);
+  if (y.ok()) return y;
+  absl::StatusOr<Outputs> out = shape(v);
+  if (out.ok() && !out->empty() && (*out)[0].has_shape && AllKnown((*out)[0].dims)) {
+    return (*out)[0].dims;
+  }
+  return y.status();
+}
+
+absl::StatusOr<Cost> WithActivation(const NodeView& v, Propagator shape, Cost c) {
+  std::string name;
+  OF_ASSIGN_OR_RETURN(const double per, FusedActivation(v, &name));
+  if (per == 0) return c;
+  OF_ASSIGN_OR_RETURN(Dims y, OutputOrPropagated(v, shape));
+  const double n = NumElements(y);
+  c.vector_flops += per * n;
+  absl::StrAppend(&c.detail, "; ", name, " ", FormatCount(per), "*numel(Y)=",
+                  FormatCount(per * n));
+  return c;
+}
+
+constexpr char kFusedGemmFormula[] =
+    "as Gemm (rules/matmul.cc) + the activation attribute's cost per element of Y, as "
+    "rules/activation.cc counts the op of that name (none: 0)";
+
+absl::StatusOr<Cost> CountFusedGemm(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Cost c, CountAs(v, "", "Gemm"));
+  return WithActivation(v, ShapeOfGemm, std::move(c));
+}
+
+constexpr char kFusedConvFormula[] =
+    "as Conv (rules/conv.cc) + 1*numel(Y) if Z (input 3, a sum fused in) is present + the "
+    "activation attribute's cost per element of Y, as rules/activation.cc counts the op "
+    "of that name (none: 0)";
+
+absl::StatusOr<Cost> CountFusedConv(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Cost c, CountAs(v, "", "Conv"));
+  if (HasInput(v, 3)) {
+    OF_ASSIGN_OR_RETURN(Dims y, OutputOrPropagated(v, ShapeOfConv));
+    c.vector_flops += NumElements(y);
+    absl::StrAppend(&c.detail, "; + Z ", FormatCount(NumElements(y)));
+  }
+  return WithActivation(v, ShapeOfConv, std::move(c));
+}
+
+constexpr char kGemmFastGeluFormula[] =
+    "2*M*K*N (matmul class; X [..., K] x W [K, N], M = numel(X)/K) + M*N if bias (input 2) "
+    "is present + 9*M*N (tanh Gelu as FastGelu)";
+
+absl::StatusOr<Cost> CountGemmFastGelu(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
+  OF_ASSIGN_OR_RETURN(Dims w, InputDims(v, 1));
+  if (x.empty() || w.size() != 2 || x.back() != w[0]) {
+    return absl::InvalidArgumentError(absl::StrCat("GemmFastGelu of X ", DimsToString(x),
+                                                   " and W ", DimsToString(w)));
+  }
+  const double k = static_cast<double>(w[0]);
+  const double mn = NumElements(x) / k * static_cast<double>(w[1]);
+  Cost c;
+  c.macs = mn * k;
+  c.matmul_flops = 2 * c.macs;
+  const bool bias = HasInput(v, 2);
+  c.vector_flops = (bias ? 1 : 0) * mn + kGeluTanh * mn;
+  c.detail = absl::StrCat("2*M*K*N, M*N=", FormatCount(mn), " K=", FormatCount(k),
+                          bias ? "; bias M*N" : "", "; tanh gelu 9*M*N");
+  return c;
+}
+
+constexpr char kContribLayerNormFormula[] =
+    "as LayerNormalization (rules/normalization.cc), whose schema onnxruntime also "
+    "registers in this domain";
+
+absl::StatusOr<Cost> CountContribLayerNorm(const NodeView& v) {
+  return CountAs(v, "", "LayerNormalization");
+}
+
+constexpr char kBiasSoftmaxFormula[] =
+    "6*numel(Y) vector FLOPs: 1 add of the bias + Softmax 5 per element as "
+    "rules/softmax.cc (max, subtract max, exp, sum, divide); Y = the output shape, else "
+    "data's";
+
+absl::StatusOr<Cost> CountBiasSoftmax(const NodeView& v) {
+  return PerElement(v, 1 + 5, "bias add 1 + softmax 5");
+}
+
+constexpr char kBiasDropoutFormula[] =
+    "1*numel(Y) vector FLOPs (data + bias) + 1*numel(Y) if residual (input 2) is present; "
+    "the dropout itself is not counted, as Dropout (rules/data_movement.cc)";
+
+absl::StatusOr<Cost> CountBiasDropout(const NodeView& v) {
+  const bool residual = HasInput(v, 2);
+  return PerElement(v, residual ? 2 : 1, residual ? "bias add 1 + residual add 1" : "bias add 1");
+}
+
+constexpr char kContribGroupNormFormula[] =
+    "as GroupNormalization (rules/normalization.cc): 7 per element of X + 5 per (n, group), "
+    "groups = the groups attribute, C from channels_last (default 1: X [N, H, W, C]); + 5 "
+    "per element if activation = 1 (SiLU x*sigmoid(x): sigmoid 4 + multiply 1); "
+    "SkipGroupNorm adds 1 per element for skip and 1 more if bias (input 4) is present";
+
+absl::StatusOr<Cost> CountContribGroupNorm(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
+  if (x.size() < 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("GroupNorm needs X of rank >= 3, got ", DimsToString(x)));
+  }
+  const bool channels_last = AttrInt(v, "channels_last", 1) != 0;
+  const int64_t channels = channels_last ? x.back() : x[1];
+  const int64_t groups = AttrInt(v, "groups", 0);
+  if (groups <= 0 || channels % groups != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("groups=", groups, " does not divide C=", channels));
+  }
+  const double in = NumElements(x);
+  const double instances = static_cast<double>(x[0]) * static_cast<double>(groups);
+  const bool silu = AttrInt(v, "activation", 0) == 1;
+  const bool skip = v.node->op_type() == "SkipGroupNorm";
+  const double adds = skip ? 1 + (HasInput(v, 4) ? 1 : 0) : 0;
+  const double per_element = 7 + (silu ? *ActivationPerElement("Sigmoid") + 1 : 0) + adds;
+  Cost c;
+  c.vector_flops = per_element * in + 5 * instances;
+  c.detail = absl::StrCat(FormatCount(per_element), "*numel(X) + 5*N*groups, numel=",
+                          FormatCount(in), " N*groups=", FormatCount(instances),
+                          silu ? " (with SiLU)" : "", skip ? " (with the skip adds)" : "");
+  return c;
+}
+
+constexpr char kBiasSplitGeluFormula[] =
+    "1*numel(X) (X + bias) + 6*numel(Y) (Gelu erf form 5 on the second half, times the "
+    "first half 1); X [N, S, D], Y [N, S, D/2]";
+
+absl::StatusOr<Cost> CountBiasSplitGelu(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
+  if (x.empty() || x.back() % 2 != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("BiasSplitGelu needs an even last dim, got ", DimsToString(x)));
+  }
+  const double in = NumElements(x);
+  const double out = in / 2;
+  Cost c;
+  c.vector_flops = in + (kGeluErf + 1) * out;
+  c.detail = absl::StrCat("numel(X) + 6*numel(Y), numel(X)=", FormatCount(in),
+                          " numel(Y)=", FormatCount(out));
+  return c;
+}
 
 }  // namespace
 
@@ -337,16 +496,25 @@ void RegisterContribRules(RuleRegistry& r) {
                ShapeOfMatMul, Backward(BackwardKind::kMatMul)});
   Register(r, {ms, "TransposeMatMul", "contrib", kFusedMatMulFormula, CountFusedMatMul, nullptr,
                Backward(BackwardKind::kMatMul)});
-  // Shapes only, no FLOP rule yet: these nodes are reported uncounted.
-  for (const char* op : {"BiasDropout", "BitmaskBiasDropout", "GroupNorm", "SkipGroupNorm",
-                         "BiasSoftmax"}) {
-    Register(r, {ms, op, "contrib", kShapesOnly, nullptr, ShapeLikeInput0});
+  Register(r, {ms, "FusedGemm", "contrib", kFusedGemmFormula, CountFusedGemm, ShapeOfGemm,
+               Backward(BackwardKind::kProduct)});
+  Register(r, {ms, "FusedConv", "contrib", kFusedConvFormula, CountFusedConv, ShapeOfConv,
+               Backward(BackwardKind::kProduct)});
+  Register(r, {ms, "GemmFastGelu", "contrib", kGemmFastGeluFormula, CountGemmFastGelu,
+               ShapeOfGemmFastGelu, Backward(BackwardKind::kProduct)});
+  Register(r, {ms, "LayerNormalization", "contrib", kContribLayerNormFormula,
+               CountContribLayerNorm, ShapeOfContribLayerNorm});
+  Register(r, {ms, "BiasSoftmax", "contrib", kBiasSoftmaxFormula, CountBiasSoftmax,
+               ShapeLikeInput0});
+  for (const char* op : {"BiasDropout", "BitmaskBiasDropout"}) {
+    Register(r, {ms, op, "contrib", kBiasDropoutFormula, CountBiasDropout, ShapeLikeInput0});
   }
-  Register(r, {ms, "LayerNormalization", "contrib", kShapesOnly, nullptr, ShapeOfContribLayerNorm});
-  Register(r, {ms, "BiasSplitGelu", "contrib", kShapesOnly, nullptr, ShapeOfBiasSplitGelu});
-  Register(r, {ms, "GemmFastGelu", "contrib", kShapesOnly, nullptr, ShapeOfGemmFastGelu});
-  Register(r, {ms, "FusedGemm", "contrib", kShapesOnly, nullptr, ShapeOfGemm});
-  Register(r, {ms, "FusedConv", "contrib", kShapesOnly, nullptr, ShapeOfConv});
+  for (const char* op : {"GroupNorm", "SkipGroupNorm"}) {
+    Register(r, {ms, op, "contrib", kContribGroupNormFormula, CountContribGroupNorm,
+                 ShapeLikeInput0});
+  }
+  Register(r, {ms, "BiasSplitGelu", "contrib", kBiasSplitGeluFormula, CountBiasSplitGelu,
+               ShapeOfBiasSplitGelu});
 }
 
 }  // namespace onnx_flops

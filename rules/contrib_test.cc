@@ -145,5 +145,75 @@ TEST(FusedMatMulRule, TransposesAndAlpha) {
                    .Count().ok());
 }
 
+TEST(ContribFusionRule, FusedGemmAndFusedConvAreTheProductPlusTheActivation) {
+  // Gemm A [4, 8] x B [8, 16] + C: 2*4*8*16 = 1024 matmul; C add 4*16 = 64; Relu 1*64.
+  auto g = NodeBuilder("FusedGemm", kMs).Input({4, 8}).Input({8, 16}).Input({16})
+               .UnknownOutput().Attr("activation", "Relu").Count();
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(g->matmul_flops, 1024.0);
+  EXPECT_EQ(g->vector_flops, 64.0 + 64.0);
+  // Conv X [1, 2, 5, 5], W [3, 2, 3, 3] -> Y [1, 3, 3, 3] (27): 2*27*2*9 = 972 matmul;
+  // bias 27 + Z 27 + Sigmoid 4*27 = 108.
+  auto c = NodeBuilder("FusedConv", kMs).Input({1, 2, 5, 5}).Input({3, 2, 3, 3}).Input({3})
+               .Input({1, 3, 3, 3}).UnknownOutput().Attr("activation", "Sigmoid").Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->matmul_flops, 972.0);
+  EXPECT_EQ(c->vector_flops, 27.0 + 27.0 + 108.0);
+  // No activation: the Conv alone (bias 27).
+  auto plain = NodeBuilder("FusedConv", kMs).Input({1, 2, 5, 5}).Input({3, 2, 3, 3}).Input({3})
+                   .UnknownOutput().Count();
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->vector_flops, 27.0);
+  EXPECT_FALSE(NodeBuilder("FusedGemm", kMs).Input({4, 8}).Input({8, 16}).UnknownOutput()
+                   .Attr("activation", "NoSuchThing").Count().ok());
+}
+
+TEST(ContribFusionRule, GemmFastGelu) {
+  // X [2, 3, 8] x W [8, 4]: M = 6, N = 4, K = 8: 2*6*4*8 = 384; bias 24 + tanh Gelu 9*24.
+  auto c = NodeBuilder("GemmFastGelu", kMs).Input({2, 3, 8}).Input({8, 4}).Input({4})
+               .UnknownOutput().Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->matmul_flops, 384.0);
+  EXPECT_EQ(c->vector_flops, 24.0 + 216.0);
+}
+
+TEST(ContribFusionRule, NormalizationsAndSoftmax) {
+  // com.microsoft LayerNormalization = ONNX's: X [2, 5, 16] with B: 7*160 + 5*10 = 1170.
+  auto ln = NodeBuilder("LayerNormalization", kMs).Input({2, 5, 16}).Input({16}).Input({16})
+                .UnknownOutput().Count();
+  ASSERT_TRUE(ln.ok()) << ln.status();
+  EXPECT_EQ(ln->vector_flops, 1170.0);
+  // BiasSoftmax on [2, 4, 8, 8] (512): bias add 1 + softmax 5 = 3072.
+  auto bs = NodeBuilder("BiasSoftmax", kMs).Input({2, 4, 8, 8}).Input({2, 4, 8, 8})
+                .UnknownOutput().Count();
+  ASSERT_TRUE(bs.ok()) << bs.status();
+  EXPECT_EQ(bs->vector_flops, 3072.0);
+  // BiasDropout [2, 3, 4] (24): bias 24, + residual 24.
+  auto bd = NodeBuilder("BiasDropout", kMs).Input({2, 3, 4}).Input({4}).UnknownOutput().Count();
+  ASSERT_TRUE(bd.ok()) << bd.status();
+  EXPECT_EQ(bd->vector_flops, 24.0);
+  auto bdr = NodeBuilder("BitmaskBiasDropout", kMs).Input({2, 3, 4}).Input({4})
+                 .Input({2, 3, 4}).UnknownOutput().Count();
+  ASSERT_TRUE(bdr.ok()) << bdr.status();
+  EXPECT_EQ(bdr->vector_flops, 48.0);
+  // GroupNorm NHWC X [2, 4, 4, 8] (256), 4 groups, SiLU: (7 + 4 + 1)*256 + 5*2*4 = 3112.
+  auto gn = NodeBuilder("GroupNorm", kMs).Input({2, 4, 4, 8}).Input({8}).Input({8})
+                .UnknownOutput().Attr("groups", 4).Attr("activation", 1).Count();
+  ASSERT_TRUE(gn.ok()) << gn.status();
+  EXPECT_EQ(gn->vector_flops, 3112.0);
+  // SkipGroupNorm with bias, no SiLU: (7 + 1 + 1)*256 + 40 = 2344.
+  auto sgn = NodeBuilder("SkipGroupNorm", kMs).Input({2, 4, 4, 8}).Input({8}).Input({8})
+                 .Input({2, 4, 4, 8}).Input({8}).UnknownOutput().Attr("groups", 4).Count();
+  ASSERT_TRUE(sgn.ok()) << sgn.status();
+  EXPECT_EQ(sgn->vector_flops, 2344.0);
+  EXPECT_FALSE(NodeBuilder("GroupNorm", kMs).Input({2, 4, 4, 8}).UnknownOutput()
+                   .Attr("groups", 3).Count().ok());
+  // BiasSplitGelu X [2, 16, 20] (640) -> Y [2, 16, 10] (320): 640 + 6*320 = 2560.
+  auto sg = NodeBuilder("BiasSplitGelu", kMs).Input({2, 16, 20}).Input({20}).UnknownOutput()
+                .Count();
+  ASSERT_TRUE(sg.ok()) << sg.status();
+  EXPECT_EQ(sg->vector_flops, 2560.0);
+}
+
 }  // namespace
 }  // namespace onnx_flops

@@ -424,7 +424,6 @@ constexpr ElementwiseOp kOps[] = {
     // Experimental ops of opsets 1-9, still found in old model-zoo models.
     // ONNX 1.12 has no schema for them: our propagator is all that shapes them.
     {"ImageScaler", 2, "y = scale * x + bias[c]: multiply, add", kFirst, ShapeOfUnary},
-    {"Affine", 2, "y = alpha * x + beta: multiply, add", kFirst, ShapeOfUnary},
     {"Scale", 1, "y = scale * x: multiply", kFirst, ShapeOfUnary},
 };
 

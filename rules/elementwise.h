@@ -18,6 +18,11 @@ absl::StatusOr<Dims> ElementwiseOutputDims(const NodeView& v, bool first_input_o
 absl::StatusOr<Cost> PerElementCost(const NodeView& v, double per_element,
                                     bool first_input_only);
 
+// Vector FLOPs per element of the activation function `name` (any case, as
+// runtimes accept RNN activation names), as rules/activation.cc counts the op
+// of that name; Gelu is its erf form. NotFound for another name.
+absl::StatusOr<double> ActivationPerElement(absl::string_view name);
+
 }  // namespace onnx_flops
 
 #endif  // ONNX_FLOPS_RULES_ELEMENTWISE_H_

@@ -44,6 +44,15 @@ std::vector<const Rule*> SortedRules(const RuleRegistry& registry) {
   return out;
 }
 
+absl::StatusOr<Cost> CountAs(const NodeView& v, absl::string_view domain,
+                             absl::string_view op_type) {
+  const Rule* rule = FindRule(DefaultRules(), domain, op_type);
+  if (rule == nullptr || rule->count == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no FLOP rule for ", op_type));
+  }
+  return rule->count(v);
+}
+
 std::string BackwardSummary(const BackwardSpec& spec) {
   std::string out;
   switch (spec.kind) {

@@ -10,33 +10,24 @@
 namespace onnx_flops {
 namespace {
 
-TEST(RegistryTest, EveryEntryHasFormulaFamilyAndACountOrAPropagator) {
+TEST(RegistryTest, EveryEntryHasFormulaFamilyAndACount) {
   const auto rules = SortedRules(DefaultRules());
   ASSERT_GT(rules.size(), 200u);
-  int shapes_only = 0;
   for (const Rule* rule : rules) {
     EXPECT_FALSE(rule->formula.empty()) << rule->op_type;
     EXPECT_FALSE(rule->family.empty()) << rule->op_type;
-    EXPECT_TRUE(rule->count != nullptr || rule->propagate != nullptr) << rule->op_type;
-    if (rule->count == nullptr) {
-      ++shapes_only;
-      // Listed, but the formula says the node is not counted.
-      EXPECT_EQ(rule->formula.rfind("no FLOP rule yet", 0), 0u) << rule->op_type;
-    }
+    EXPECT_NE(rule->count, nullptr) << rule->op_type;
   }
-  // The com.microsoft fusions onnx-flops propagates shapes through but does
-  // not count yet (rules/contrib.cc).
-  EXPECT_EQ(shapes_only, 10);
 }
 
-TEST(RegistryTest, ShapesOnlyEntriesPropagateButDoNotCount) {
-  NodeBuilder b("BiasSoftmax", "com.microsoft");
-  b.Input({2, 4, 8, 8}).Input({2, 4, 8, 8});
-  EXPECT_EQ(b.Count().status().code(), absl::StatusCode::kNotFound);
-  auto out = b.Propagate();
-  ASSERT_TRUE(out.ok()) << out.status();
-  ASSERT_FALSE(out->empty());
-  EXPECT_EQ((*out)[0].dims, (Dims{2, 4, 8, 8}));
+TEST(RegistryTest, CountAsUsesTheOtherOpsRule) {
+  // A com.microsoft FusedGemm node counted by the ONNX Gemm rule: 2*4*8*16.
+  NodeBuilder b("FusedGemm", "com.microsoft");
+  b.Input({4, 8}).Input({8, 16}).UnknownOutput();
+  auto c = CountAs(b.View(), "", "Gemm");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->matmul_flops, 1024.0);
+  EXPECT_EQ(CountAs(b.View(), "", "NoSuchOp").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST(RegistryTest, BothDomainSpellingsFindOneEntry) {

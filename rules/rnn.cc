@@ -14,37 +14,26 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "rules/elementwise.h"
 #include "rules/families.h"
 #include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
 
-// The activation functions an RNN node may name, with the vector FLOPs per
-// element. The constants are those of rules/activation.cc for the ops of the
-// same name; Affine (alpha*x + beta) is a multiply and an add.
-struct RnnActivation {
-  const char* name;
-  double per_element;
-};
+// The activation functions an RNN node may name (the ONNX spec's list), each
+// counted as rules/activation.cc counts the op of that name.
+constexpr const char* kRnnActivations[] = {"Sigmoid", "Tanh", "Relu", "HardSigmoid", "Affine",
+                                           "LeakyRelu", "ThresholdedRelu", "ScaledTanh", "Elu",
+                                           "Softsign", "Softplus"};
 
-constexpr RnnActivation kRnnActivations[] = {
-    {"Sigmoid", 4},          // negate, exp, add, reciprocal
-    {"Tanh", 1},             // one transcendental
-    {"Relu", 1},             // max(0, x)
-    {"HardSigmoid", 3},      // multiply, add, clamp
-    {"Affine", 2},           // multiply, add
-    {"LeakyRelu", 2},        // compare, multiply
-    {"ThresholdedRelu", 1},  // compare
-    {"ScaledTanh", 3},       // multiply, tanh, multiply
-    {"Elu", 4},              // compare, exp, subtract, multiply
-    {"Softsign", 3},         // abs, add, divide
-    {"Softplus", 3},         // exp, add, log
-};
-
-constexpr char kActivationCosts[] =
-    "activation costs per element: Sigmoid 4, Tanh 1, Relu 1, HardSigmoid 3, Affine 2, "
-    "LeakyRelu 2, ThresholdedRelu 1, ScaledTanh 3, Elu 4, Softsign 3, Softplus 3";
+std::string ActivationCosts() {
+  std::vector<std::string> parts;
+  for (const char* name : kRnnActivations) {
+    parts.push_back(absl::StrCat(name, " ", FormatCount(*ActivationPerElement(name))));
+  }
+  return absl::StrCat("activation costs per element: ", absl::StrJoin(parts, ", "));
+}
 
 // What distinguishes the three ops.
 struct RnnKind {
@@ -81,8 +70,8 @@ const RnnKind& RnnOnlyKind() {
 
 absl::StatusOr<double> ActivationCost(const std::string& name) {
   // Runtimes accept any case (onnxruntime lower-cases the names).
-  for (const RnnActivation& a : kRnnActivations) {
-    if (absl::EqualsIgnoreCase(name, a.name)) return a.per_element;
+  for (const char* a : kRnnActivations) {
+    if (absl::EqualsIgnoreCase(name, a)) return ActivationPerElement(a);
   }
   return absl::UnimplementedError(
       absl::StrCat("unknown recurrent activation function '", name, "'"));
@@ -382,7 +371,7 @@ constexpr BackwardSpec kRecurrentBackward = [] {
 }  // namespace
 
 void RegisterRnnRules(RuleRegistry& r) {
-  const std::string costs = absl::StrCat("; ", kActivationCosts);
+  const std::string costs = absl::StrCat("; ", ActivationCosts());
   Register(r, {"", "LSTM", "rnn", absl::StrCat(kLstmFormula, costs), CountLstm, ShapeOfRecurrent,
                kRecurrentBackward});
   Register(r, {"", "GRU", "rnn", absl::StrCat(kGruFormula, costs), CountGru, ShapeOfRecurrent,

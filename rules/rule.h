@@ -245,7 +245,7 @@ struct Rule {
   std::string op_type;
   std::string family;   // the rules/ file it lives in, e.g. "conv"
   std::string formula;  // human-readable, printed by --list-rules
-  RuleFn count = nullptr;  // null: shapes only, the node is reported uncounted
+  RuleFn count = nullptr;  // required (the walker reports a null one as "no rule")
   Propagator propagate = nullptr;  // null: ONNX's inference gives the output shapes
   BackwardSpec backward = {};
 };
@@ -262,6 +262,12 @@ const Rule* FindRule(const RuleRegistry& registry, absl::string_view domain,
                      absl::string_view op_type);
 // Every rule sorted by (domain, op_type), for --list-rules and docs.
 std::vector<const Rule*> SortedRules(const RuleRegistry& registry);
+
+// `v` counted by the rule of another op (domain, op_type): for fused ops
+// that are that op plus more (com.microsoft FusedGemm is a Gemm and an
+// activation). NotFound when that op has no FLOP rule.
+absl::StatusOr<Cost> CountAs(const NodeView& v, absl::string_view domain,
+                             absl::string_view op_type);
 
 // The registry with every family in rules/ registered (built once).
 const RuleRegistry& DefaultRules();
