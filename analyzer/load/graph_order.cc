@@ -28,9 +28,22 @@ absl::StatusOr<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph,
   for (const auto& t : graph.sparse_initializer()) sources.insert(t.values().name());
   absl::flat_hash_map<absl::string_view, int> producer;
   producer.reserve(static_cast<size_t>(n) * 2);
+  // Values are defined once (SSA): onnxruntime refuses a second definition,
+  // and which one a reader gets would be a guess.
   for (int i = 0; i < n; ++i) {
     for (const auto& out : graph.node(i).output()) {
-      if (!out.empty()) producer.emplace(out, i);
+      if (out.empty()) continue;
+      auto [it, inserted] = producer.emplace(out, i);
+      if (!inserted) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "value '", out, "' is defined twice: by ", NodeLabel(graph.node(it->second), it->second),
+            " and by ", NodeLabel(graph.node(i), i)));
+      }
+      if (sources.contains(out)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "value '", out, "' is defined twice: as a graph input or initializer and by ",
+            NodeLabel(graph.node(i), i)));
+      }
     }
   }
   // Each edge producer -> consumer, as (consumer, producer) pairs; nothing

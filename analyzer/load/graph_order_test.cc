@@ -59,5 +59,25 @@ TEST(GraphOrder, CycleAndMissingInputAreErrors) {
   EXPECT_NE(m.status().message().find("node 'a'"), std::string::npos) << m.status();
 }
 
+TEST(GraphOrder, AValueDefinedTwiceIsAnErrorNamingBothProducers) {
+  onnx::GraphProto twice;
+  twice.add_input()->set_name("x");
+  AddNode(twice, "first", {"x"}, {"y"});
+  AddNode(twice, "second", {"x"}, {"y"});
+  auto t = TopologicalOrder(twice, nullptr);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            "value 'y' is defined twice: by node 'first' (Add) and by node 'second' (Add)");
+  // A node may not redefine a graph input either.
+  onnx::GraphProto shadow;
+  shadow.add_input()->set_name("x");
+  AddNode(shadow, "a", {"x"}, {"x"});
+  auto s = TopologicalOrder(shadow, nullptr);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("value 'x' is defined twice: as a graph input"),
+            std::string::npos)
+      << s.status();
+}
+
 }  // namespace
 }  // namespace onnx_flops
