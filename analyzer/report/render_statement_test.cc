@@ -108,7 +108,7 @@ TEST(Statement, WithoutTrainingFiguresItSaysSo) {
 }
 
 // The Epoch report's CNN-LSTM-FCN, end to end: 29,437,844,490 FLOP per
-// sequence (README, "The Epoch CNN-LSTM example"), x 3 x 12,800 x 10 =
+// sequence (docs/training.md, "The Epoch CNN-LSTM example"), x 3 x 12,800 x 10 =
 // 1.13e16; ratios 1 and 3 give 7.54e15 and 1.51e16.
 TEST(Statement, EpochCnnLstmExample) {
   AnalyzeOptions o;

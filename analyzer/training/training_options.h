@@ -20,7 +20,7 @@ struct TrainingOptions {
   bool backward_ratio_given = false;  // the user set it (it then wins over a config file)
   std::optional<double> batch_size; // --batch-size with --steps: examples = batch_size x steps
   std::optional<double> steps;      // --steps
-  std::string config_path;          // --training-config FILE (JSON, see README)
+  std::string config_path;          // --training-config FILE (JSON, see docs/training.md)
   std::string backward_model;       // --backward ratio|per-op ("" = not given: ratio)
   std::vector<std::string> frozen;  // --frozen PATTERN (per-op: no weight gradient)
   std::string optimizer;            // --optimizer (per-op: weight updates), see Optimizers()

@@ -5,8 +5,8 @@
     report["forward"]["flops"], report["training"]["flops"]
 
 The report is the command line's JSON (`onnx-flops MODEL --format json`) as a
-dict, field for field, so its documentation is proto/report.proto and the
-README. Keywords are the command line's flags: `examples=1.28e6` is
+dict, field for field, so its documentation is proto/report.proto and
+docs/json.md. Keywords are the command line's flags: `examples=1.28e6` is
 `--examples 1.28e6`, `per_node=True` is `--per-node`, `frozen=["emb*"]` is
 `--frozen emb*`, repeated once per item of a list. They are parsed
 by the same C++ parser as the flags, so the values, defaults and error
