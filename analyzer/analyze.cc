@@ -14,6 +14,7 @@
 #include "analyzer/util/element_type.h"
 #include "analyzer/util/file_digest.h"
 #include "analyzer/load/graph_order.h"
+#include "analyzer/load/opset_imports.h"
 #include "analyzer/shapes/onnx_guard.h"
 #include "analyzer/util/number_format.h"
 #include "analyzer/shapes/shape_propagation.h"
@@ -261,6 +262,7 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
                                     "elements: their values are ignored"));
   }
   if (!sorted) warnings.push_back("nodes are not in topological order; walked in sorted order");
+  for (std::string& w : ImportUsedDomains(&model)) warnings.push_back(std::move(w));
 
   InferOptions infer;
   infer.order = &*order;
