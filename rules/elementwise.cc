@@ -347,19 +347,6 @@ struct ElementwiseOp {
   BackwardSpec backward = {};
 };
 
-// Quantization: the gradient flows into x only (not scales, zero points),
-// and the value is x's, requantized: a weight read through it is the weight.
-constexpr BackwardSpec kQuantizeBackward = [] {
-  BackwardSpec s = DifferentiableOnly(Slots({0}));
-  s.passes_weight = true;
-  return s;
-}();
-constexpr BackwardSpec kDequantizeBackward = [] {
-  BackwardSpec s = kQuantizeBackward;
-  s.quantized_weight = 0;
-  return s;
-}();
-
 constexpr Operands kAll = Operands::kBroadcastAll;
 constexpr Operands kFirst = Operands::kFirstInput;
 
@@ -418,9 +405,9 @@ constexpr ElementwiseOp kOps[] = {
     // blocked parameters; the computed shape is x's.
     {"QuantizeLinear", 4,
      "y = saturate(round(x / y_scale) + y_zero_point): divide, round, add, saturate",
-     kFirst, nullptr, kQuantizeBackward},
+     kFirst, nullptr, QuantizationSpec(false)},
     {"DequantizeLinear", 2, "y = (x - x_zero_point) * x_scale: subtract, multiply", kFirst, nullptr,
-     kDequantizeBackward},
+     QuantizationSpec(true)},
     // Experimental ops of opsets 1-9, still found in old model-zoo models.
     // ONNX 1.12 has no schema for them: our propagator is all that shapes them.
     {"ImageScaler", 2, "y = scale * x + bias[c]: multiply, add", kFirst, ShapeOfUnary},

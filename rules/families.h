@@ -23,6 +23,7 @@ void RegisterRnnRules(RuleRegistry& r);  // rules/rnn.cc: LSTM, GRU, RNN
 void RegisterAttentionRules(RuleRegistry& r);  // rules/attention.cc: Attention, GQA, MHA, RotaryEmbedding
 void RegisterContribRules(RuleRegistry& r);    // rules/contrib.cc: com.microsoft norm/gelu/matmul fusions
 void RegisterQuantizedRules(RuleRegistry& r);  // rules/quantized.cc: integer and N-bit matmuls
+void RegisterTrainingOpRules(RuleRegistry& r); // rules/training_ops.cc: losses, optimizers
 
 }  // namespace onnx_flops
 

@@ -109,6 +109,32 @@ void SwapLast(Dims& d) {
   if (d.size() >= 2) std::swap(d[d.size() - 1], d[d.size() - 2]);
 }
 
+// Det (opset 11) of X [*, M, M]: Gaussian elimination, per matrix: at step j
+// (j = M-1 .. 1 rows left below the pivot) j divides for the multipliers and
+// j^2 multiply-subtract updates (2 each), then M-1 multiplies of the
+// diagonal. Summed: M(M-1)/2 + M(M-1)(2M-1)/3 + M - 1. Vector class: it is
+// not a product of two matrices. Pivoting comparisons are not counted.
+constexpr char kDetFormula[] =
+    "batch*(M(M-1)/2 + M(M-1)(2M-1)/3 + M-1) (vector class: Gaussian elimination, j divides "
+    "and 2*j^2 multiply-subtracts at the step with j rows below the pivot, then the "
+    "diagonal's product), X [*, M, M], batch = prod(*)";
+
+absl::StatusOr<Cost> CountDet(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
+  if (x.size() < 2 || x[x.size() - 1] != x[x.size() - 2]) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Det needs square matrices [*, M, M], got ", DimsToString(x)));
+  }
+  const double m = static_cast<double>(x.back());
+  const double batch = NumElements(Dims(x.begin(), x.end() - 2));
+  const double per = m * (m - 1) / 2 + m * (m - 1) * (2 * m - 1) / 3 + (m > 0 ? m - 1 : 0);
+  Cost c;
+  c.vector_flops = batch * per;
+  c.detail = absl::StrCat("batch*(M(M-1)/2 + M(M-1)(2M-1)/3 + M-1), batch=", FormatCount(batch),
+                          " M=", FormatCount(m), ": ", FormatCount(per), " per matrix");
+  return c;
+}
+
 }  // namespace
 
 absl::StatusOr<Outputs> ShapeOfMatMul(const NodeView& v) {
@@ -149,6 +175,7 @@ absl::StatusOr<Outputs> ShapeOfGemm(const NodeView& v) {
 void RegisterMatMulRules(RuleRegistry& r) {
   Register(r, {"", "MatMul", "matmul", kMatMulFormula, CountMatMul, ShapeOfMatMul,
                Backward(BackwardKind::kMatMul)});
+  Register(r, {"", "Det", "matmul", kDetFormula, CountDet});
   Register(r, {"", "Gemm", "matmul", kGemmFormula, CountGemm, ShapeOfGemm,
                Backward(BackwardKind::kProduct)});
 }

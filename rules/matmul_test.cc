@@ -77,5 +77,19 @@ TEST(GemmRule, RejectsWrongRank) {
   EXPECT_FALSE(NodeBuilder("Gemm").Input({2, 3, 4}).Input({4, 5}).Count().ok());
 }
 
+TEST(MatMulRule, DetIsGaussianElimination) {
+  // M = 3: step with 2 rows below the pivot 2 + 2*4 = 10, with 1 row 1 + 2 = 3, then
+  // 2 diagonal multiplies: 15 per matrix; a batch of [2, 5] matrices: 150.
+  auto c = NodeBuilder("Det").Opset(11).Input({2, 5, 3, 3}).UnknownOutput().Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->vector_flops, 150.0);
+  EXPECT_EQ(c->matmul_flops, 0.0);
+  // M = 2: 1 + 2 + 1 = 4.
+  auto two = NodeBuilder("Det").Opset(11).Input({2, 2}).UnknownOutput().Count();
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->vector_flops, 4.0);
+  EXPECT_FALSE(NodeBuilder("Det").Opset(11).Input({3, 4}).UnknownOutput().Count().ok());
+}
+
 }  // namespace
 }  // namespace onnx_flops

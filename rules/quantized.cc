@@ -229,6 +229,18 @@ absl::StatusOr<Outputs> ShapeOfMatMulNBits(const NodeView& v) {
   return Outputs{Shaped(a->elem_type, out)};
 }
 
+constexpr char kContribQuantizeFormula[] =
+    "as QuantizeLinear of the ONNX domain (rules/elementwise.cc): 4*numel(Y)";
+absl::StatusOr<Cost> CountContribQuantize(const NodeView& v) {
+  return CountAs(v, "", "QuantizeLinear");
+}
+
+constexpr char kContribDequantizeFormula[] =
+    "as DequantizeLinear of the ONNX domain (rules/elementwise.cc): 2*numel(Y)";
+absl::StatusOr<Cost> CountContribDequantize(const NodeView& v) {
+  return CountAs(v, "", "DequantizeLinear");
+}
+
 }  // namespace
 
 void RegisterQuantizedRules(RuleRegistry& r) {
@@ -244,6 +256,11 @@ void RegisterQuantizedRules(RuleRegistry& r) {
                QuantizedProduct(0, 1, Slots({0, 1, 4}))});
   Register(r, {ms, "MatMulNBits", "quantized", MatMulNBitsFormula(), CountMatMulNBits,
                ShapeOfMatMulNBits, QuantizedProduct(0, 1, Slots({0, 1, 5}))});
+  // onnxruntime's own copies of the ONNX ops (per-tensor, per-axis or blocked).
+  Register(r, {ms, "QuantizeLinear", "quantized", kContribQuantizeFormula, CountContribQuantize,
+               nullptr, QuantizationSpec(false)});
+  Register(r, {ms, "DequantizeLinear", "quantized", kContribDequantizeFormula,
+               CountContribDequantize, nullptr, QuantizationSpec(true)});
   Register(r, {ms, "QLinearAdd", "quantized", kQLinearBinaryFormula, CountQLinearBinary,
                nullptr, DifferentiableOnly(Slots({0, 3}))});
   Register(r, {ms, "QLinearMul", "quantized", kQLinearBinaryFormula, CountQLinearBinary,

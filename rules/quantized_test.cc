@@ -126,5 +126,17 @@ TEST(QLinearBinaryRules, AddAndMul) {
                    .Input({1, 56, 56, 23}, kU8).Count().ok());
 }
 
+TEST(QuantizedRule, ContribQuantizeAndDequantizeAreTheOnnxOps) {
+  // [2, 8] = 16 elements: quantize 4 each = 64, dequantize 2 each = 32.
+  auto q = NodeBuilder("QuantizeLinear", "com.microsoft").Input({2, 8}).Input({})
+               .UnknownOutput().Count();
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->vector_flops, 64.0);
+  auto d = NodeBuilder("DequantizeLinear", "com.microsoft").Input({2, 8}, onnx::TensorProto::INT8)
+               .Input({}).UnknownOutput().Count();
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->vector_flops, 32.0);
+}
+
 }  // namespace
 }  // namespace onnx_flops

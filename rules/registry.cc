@@ -123,6 +123,7 @@ const RuleRegistry& DefaultRules() {
     RegisterAttentionRules(*r);
     RegisterContribRules(*r);
     RegisterQuantizedRules(*r);
+    RegisterTrainingOpRules(*r);
     return r;
   }();
   return *registry;

@@ -229,6 +229,16 @@ constexpr BackwardSpec DifferentiableOnly(uint32_t differentiable) {
   s.differentiable = differentiable;
   return s;
 }
+// QuantizeLinear / DequantizeLinear: the gradient flows into x only (not
+// scales, zero points) and the value is x's, requantized, so a weight read
+// through it is the weight; a dequantized integer initializer is a trained
+// weight.
+constexpr BackwardSpec QuantizationSpec(bool dequantize) {
+  BackwardSpec s = DifferentiableOnly(Slots({0}));
+  s.passes_weight = true;
+  s.quantized_weight = dequantize ? 0 : -1;
+  return s;
+}
 // Data movement that hands input 0 on unchanged in value.
 constexpr BackwardSpec PassesWeight() {
   BackwardSpec s;
