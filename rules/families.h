@@ -24,6 +24,7 @@ void RegisterAttentionRules(RuleRegistry& r);  // rules/attention.cc: Attention,
 void RegisterContribRules(RuleRegistry& r);    // rules/contrib.cc: com.microsoft norm/gelu/matmul fusions
 void RegisterQuantizedRules(RuleRegistry& r);  // rules/quantized.cc: integer and N-bit matmuls
 void RegisterTrainingOpRules(RuleRegistry& r); // rules/training_ops.cc: losses, optimizers
+void RegisterMlRules(RuleRegistry& r);         // rules/ml.cc: the ai.onnx.ml domain
 
 }  // namespace onnx_flops
 

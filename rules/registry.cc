@@ -124,6 +124,7 @@ const RuleRegistry& DefaultRules() {
     RegisterContribRules(*r);
     RegisterQuantizedRules(*r);
     RegisterTrainingOpRules(*r);
+    RegisterMlRules(*r);
     return r;
   }();
   return *registry;

@@ -122,6 +122,14 @@ NodeBuilder& NodeBuilder::Attr(const std::string& name, std::vector<int64_t> val
   return *this;
 }
 
+NodeBuilder& NodeBuilder::Attr(const std::string& name, std::vector<float> values) {
+  auto* a = node_.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::FLOATS);
+  for (float x : values) a->add_floats(x);
+  return *this;
+}
+
 NodeBuilder& NodeBuilder::Attr(const std::string& name, const char* value) {
   return Attr(name, std::string(value));
 }

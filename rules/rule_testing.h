@@ -53,6 +53,7 @@ class NodeBuilder {
     return Attr(name, static_cast<float>(value));
   }
   NodeBuilder& Attr(const std::string& name, std::vector<int64_t> values);
+  NodeBuilder& Attr(const std::string& name, std::vector<float> values);
   NodeBuilder& Attr(const std::string& name, const char* value);
   NodeBuilder& Attr(const std::string& name, std::string value);
 
