@@ -39,6 +39,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
+#include "rules/propagate.h"
 
 namespace onnx_flops {
 namespace {
@@ -312,6 +313,14 @@ absl::StatusOr<Cost> CountTreeEnsemble(const NodeView& v) {
   return c;
 }
 
+// ---- Shapes ----
+
+// Scaler and Normalizer: X's shape, always float.
+absl::StatusOr<Outputs> ShapeOfFloatFeatures(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  return Outputs{Ranked(x) ? Shaped(kFloat, x->dims) : TypeOnly(kFloat)};
+}
+
 // ---- Lookups and reshaping ----
 
 constexpr char kMoveFormula[] =
@@ -326,10 +335,11 @@ absl::StatusOr<Cost> CountMove(const NodeView& v) {
 }  // namespace
 
 void RegisterMlRules(RuleRegistry& r) {
-  Register(r, {kMl, "Scaler", "ml", kScalerFormula, CountScaler});
-  Register(r, {kMl, "Imputer", "ml", kCompareFormula, CountCompare});
-  Register(r, {kMl, "Binarizer", "ml", kCompareFormula, CountCompare});
-  Register(r, {kMl, "Normalizer", "ml", kNormalizerFormula, CountNormalizer});
+  Register(r, {kMl, "Scaler", "ml", kScalerFormula, CountScaler, ShapeOfFloatFeatures});
+  Register(r, {kMl, "Imputer", "ml", kCompareFormula, CountCompare, ShapeOfUnary});
+  Register(r, {kMl, "Binarizer", "ml", kCompareFormula, CountCompare, ShapeOfUnary});
+  Register(r, {kMl, "Normalizer", "ml", kNormalizerFormula, CountNormalizer,
+               ShapeOfFloatFeatures});
   Register(r, {kMl, "LinearClassifier", "ml", kLinearFormula, CountLinear});
   Register(r, {kMl, "LinearRegressor", "ml", kLinearFormula, CountLinear});
   Register(r, {kMl, "SVMClassifier", "ml", kSvmFormula, CountSvm});

@@ -99,5 +99,21 @@ TEST(MlRule, LookupsAreDataMovement) {
   }
 }
 
+TEST(MlRule, PreprocessingKeepsTheShape) {
+  // Scaler and Normalizer output float whatever X is; Imputer keeps X's type.
+  NodeBuilder scaler("Scaler", kMl);
+  scaler.Opset(1).Input({7, 3}, onnx::TensorProto::INT64);
+  auto s = scaler.Propagate();
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ((*s)[0].dims, (Dims{7, 3}));
+  EXPECT_EQ((*s)[0].elem_type, onnx::TensorProto::FLOAT);
+  NodeBuilder imputer("Imputer", kMl);
+  imputer.Opset(1).Input({7, 3}, onnx::TensorProto::DOUBLE);
+  auto i = imputer.Propagate();
+  ASSERT_TRUE(i.ok()) << i.status();
+  EXPECT_EQ((*i)[0].dims, (Dims{7, 3}));
+  EXPECT_EQ((*i)[0].elem_type, onnx::TensorProto::DOUBLE);
+}
+
 }  // namespace
 }  // namespace onnx_flops

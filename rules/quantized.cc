@@ -229,6 +229,21 @@ absl::StatusOr<Outputs> ShapeOfMatMulNBits(const NodeView& v) {
   return Outputs{Shaped(a->elem_type, out)};
 }
 
+// Output 0 has x's shape; QuantizeLinear's type is y_zero_point's (uint8
+// without one), DequantizeLinear's is x_scale's.
+absl::StatusOr<Outputs> ShapeOfQuantizeLinear(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const int32_t zero_point = ElemOf(In(v, 2));
+  const int32_t elem = zero_point != 0 ? zero_point : onnx::TensorProto::UINT8;
+  return Outputs{Ranked(x) ? Shaped(elem, x->dims) : TypeOnly(elem)};
+}
+
+absl::StatusOr<Outputs> ShapeOfDequantizeLinear(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const int32_t elem = ElemOf(In(v, 1));
+  return Outputs{Ranked(x) ? Shaped(elem, x->dims) : TypeOnly(elem)};
+}
+
 constexpr char kContribQuantizeFormula[] =
     "as QuantizeLinear of the ONNX domain (rules/elementwise.cc): 4*numel(Y)";
 absl::StatusOr<Cost> CountContribQuantize(const NodeView& v) {
@@ -258,9 +273,9 @@ void RegisterQuantizedRules(RuleRegistry& r) {
                ShapeOfMatMulNBits, QuantizedProduct(0, 1, Slots({0, 1, 5}))});
   // onnxruntime's own copies of the ONNX ops (per-tensor, per-axis or blocked).
   Register(r, {ms, "QuantizeLinear", "quantized", kContribQuantizeFormula, CountContribQuantize,
-               nullptr, QuantizationSpec(false)});
+               ShapeOfQuantizeLinear, QuantizationSpec(false)});
   Register(r, {ms, "DequantizeLinear", "quantized", kContribDequantizeFormula,
-               CountContribDequantize, nullptr, QuantizationSpec(true)});
+               CountContribDequantize, ShapeOfDequantizeLinear, QuantizationSpec(true)});
   Register(r, {ms, "QLinearAdd", "quantized", kQLinearBinaryFormula, CountQLinearBinary,
                nullptr, DifferentiableOnly(Slots({0, 3}))});
   Register(r, {ms, "QLinearMul", "quantized", kQLinearBinaryFormula, CountQLinearBinary,

@@ -138,5 +138,21 @@ TEST(QuantizedRule, ContribQuantizeAndDequantizeAreTheOnnxOps) {
   EXPECT_EQ(d->vector_flops, 32.0);
 }
 
+TEST(QuantizedRule, ContribQuantizeAndDequantizeShapes) {
+  // QuantizeLinear: x's shape at the zero point's type; DequantizeLinear: at the scale's.
+  NodeBuilder q("QuantizeLinear", "com.microsoft");
+  q.Input({2, 8}).Input({}).Input({}, onnx::TensorProto::INT8);
+  auto qo = q.Propagate();
+  ASSERT_TRUE(qo.ok()) << qo.status();
+  EXPECT_EQ((*qo)[0].dims, (Dims{2, 8}));
+  EXPECT_EQ((*qo)[0].elem_type, onnx::TensorProto::INT8);
+  NodeBuilder d("DequantizeLinear", "com.microsoft");
+  d.Input({2, 8}, onnx::TensorProto::UINT16).Input({}, onnx::TensorProto::FLOAT16);
+  auto dq = d.Propagate();
+  ASSERT_TRUE(dq.ok()) << dq.status();
+  EXPECT_EQ((*dq)[0].dims, (Dims{2, 8}));
+  EXPECT_EQ((*dq)[0].elem_type, onnx::TensorProto::FLOAT16);
+}
+
 }  // namespace
 }  // namespace onnx_flops
