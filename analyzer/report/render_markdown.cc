@@ -17,7 +17,7 @@ std::string Cell(const std::string& s) {
 
 std::string Percent(double fraction) { return absl::StrFormat("%.1f%%", 100 * fraction); }
 
-std::string Count(double x) { return absl::StrCat(Grouped(x), " (", Si(x), ")"); }
+std::string Count(double x) { return absl::StrCat(Grouped(x), " (", Si(x, false), ")"); }
 
 std::string OpName(const OpTypeCost& op) {
   return op.domain() == "ai.onnx" ? op.op_type() : absl::StrCat(op.domain(), "::", op.op_type());

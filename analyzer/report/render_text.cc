@@ -136,7 +136,7 @@ std::string RenderText(const Report& r, const TextOptions& options) {
   absl::StrAppend(&out, "model       opset ", m.opset(), ", IR ", m.ir_version(),
                   m.producer().empty() ? "" : absl::StrCat(", ", m.producer()), ", ",
                   Grouped(static_cast<double>(m.nodes())), " nodes\n");
-  absl::StrAppend(&out, "parameters  ", Grouped(m.parameters()), " (", Si(m.parameters()),
+  absl::StrAppend(&out, "parameters  ", Grouped(m.parameters()), " (", Si(m.parameters(), false),
                   ") in ", m.initializers(), " initializers",
                   m.external_data() ? ", weights in external data (not read)" : "", "\n");
   for (int i = 0; i < m.inputs_size(); ++i) {

@@ -47,7 +47,7 @@ std::string Grouped(double x) {
 
 std::string Scientific(double x) { return absl::StrFormat("%.3g", x); }
 
-std::string Si(double x) {
+std::string Si(double x, bool pad) {
   static const char* const kUnits[] = {"", "K", "M", "G", "T", "P", "E", "Z", "Y"};
   int u = 0;
   double v = x;
@@ -55,7 +55,7 @@ std::string Si(double x) {
     v /= 1000;
     ++u;
   }
-  if (u == 0) return absl::StrFormat("%.0f ", v);
+  if (u == 0) return absl::StrFormat(pad ? "%.0f " : "%.0f", v);
   return absl::StrFormat("%.3g %s", v, kUnits[u]);
 }
 

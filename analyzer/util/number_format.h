@@ -14,8 +14,10 @@ std::string ExactNumber(double x);
 std::string CsvField(const std::string& s);
 // "8,206,317,544"; one decimal for a fraction ("203.5"); %.4g past 1e15.
 std::string Grouped(double x);
-// "8.21 G", "407 K", "12 ": three significant digits and an SI prefix.
-std::string Si(double x);
+// "8.21 G", "407 K", "12 ": three significant digits and an SI prefix. The
+// space after a number without a prefix keeps table columns aligned; in
+// running text (within parentheses) pass pad = false: "12".
+std::string Si(double x, bool pad = true);
 // "2.84e+18": %.3g.
 std::string Scientific(double x);
 // For the rules' detail strings: exact integers below 2^53, otherwise %.6g.

@@ -24,5 +24,12 @@ TEST(NumberFormat, EachStyleOnHandPickedValues) {
   EXPECT_EQ(FormatCount(1.0 / 3), "0.333333");
 }
 
+TEST(NumberFormat, SiPadsOnlyForTables) {
+  EXPECT_EQ(Si(12), "12 ");  // a column: the space stands where a prefix would be
+  EXPECT_EQ(Si(12, false), "12");
+  EXPECT_EQ(Si(0, false), "0");
+  EXPECT_EQ(Si(407000, false), "407 K");
+}
+
 }  // namespace
 }  // namespace onnx_flops
