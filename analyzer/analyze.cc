@@ -170,6 +170,7 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
         break;
       case NodeStatus::kUncounted: {
         cov->set_uncounted(cov->uncounted() + 1);
+        f->set_lower_bound(true);
         op->set_uncounted(op->uncounted() + 1);
         UncountedNode* u = f->add_uncounted();
         u->set_node(r.name);

@@ -74,7 +74,8 @@ std::string RenderMarkdown(const Report& r) {
   const Forward& f = r.forward();
   absl::StrAppend(&out, "### onnx-flops: `", Cell(m.path()), "`\n\n");
   absl::StrAppend(&out, "| figure | value |\n|---|---|\n");
-  absl::StrAppend(&out, "| forward FLOPs (batch ", f.batch_size(), ") | ", Count(f.flops()), " |\n");
+  absl::StrAppend(&out, "| forward FLOPs (batch ", f.batch_size(), ") | ", Count(f.flops()),
+                  f.lower_bound() ? ", **a lower bound** (uncounted nodes below)" : "", " |\n");
   absl::StrAppend(&out, "| per example | ", Count(f.flops_per_example()), " |\n");
   absl::StrAppend(&out, "| matmul/conv class | ", Count(f.matmul_flops()),
                   f.flops() > 0 ? absl::StrCat(", ", Percent(f.matmul_flops() / f.flops())) : "",
