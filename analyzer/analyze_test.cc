@@ -154,6 +154,9 @@ TEST(Analyze, UnknownOpsAreListedNotZeroed) {
   EXPECT_EQ(r.forward().uncounted(1).node(), "add_after_frob");
   EXPECT_NE(r.forward().uncounted(1).reason().find("'f'"), std::string::npos);
   EXPECT_EQ(r.forward().uncounted(2).node(), "relu_after_expand");
+  // The 8 FLOP are a lower bound, and the report says so.
+  EXPECT_TRUE(r.forward().lower_bound());
+  EXPECT_FALSE(MustAnalyze("small_cnn.onnx").forward().lower_bound());
   bool warned = false;
   for (const auto& w : r.warnings()) warned |= w.find("3 of 5 nodes") != std::string::npos;
   EXPECT_TRUE(warned);

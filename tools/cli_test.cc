@@ -370,5 +370,12 @@ TEST(Cli, ListRules) {
   EXPECT_TRUE(absl::StrContains(md, "\n## Backward pass (--backward per-op)\n")) << md;
 }
 
+TEST(Cli, AnIncompleteCountIsHeadlinedAsALowerBound) {
+  const std::string text = RunBinary({kTestdata + "/unknown_op.onnx"}).out;
+  EXPECT_TRUE(absl::StrContains(text, "8   (a lower bound: 3 uncounted nodes)\n")) << text;
+  const std::string complete = RunBinary({kTestdata + "/small_cnn.onnx"}).out;
+  EXPECT_FALSE(absl::StrContains(complete, "lower bound")) << complete;
+}
+
 }  // namespace
 }  // namespace onnx_flops
