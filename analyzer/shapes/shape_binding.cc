@@ -1,5 +1,8 @@
 #include "analyzer/shapes/shape_binding.h"
 
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
@@ -26,6 +29,64 @@ void Substitute(onnx::ValueInfoProto& vi,
   }
 }
 
+int64_t IntAttr(const onnx::NodeProto& n, const char* name, int64_t fallback) {
+  for (const auto& a : n.attribute()) {
+    if (a.name() == name) return a.i();
+  }
+  return fallback;
+}
+
+// What a weight says about axis `axis` of input `name` (of rank `rank`), from
+// the nodes that read the input directly: the inner dim of a MatMul or Gemm
+// whose other operand is an initializer, Conv's input channels (W [C_out,
+// C_in/group, k...]), ConvTranspose's (W [C_in, ...]), a recurrent op's input
+// size (W [dirs, gates*H, I]). 0 when no weight fixes it; `why` names the node.
+int64_t DimFromWeights(const onnx::GraphProto& graph,
+                       const absl::flat_hash_map<std::string, Dims>& weights,
+                       const std::string& name, int rank, int axis, std::string* why) {
+  auto weight = [&](const onnx::NodeProto& n, int slot) -> const Dims* {
+    if (slot >= n.input_size()) return nullptr;
+    auto it = weights.find(n.input(slot));
+    return it == weights.end() ? nullptr : &it->second;
+  };
+  for (const auto& n : graph.node()) {
+    if (!n.domain().empty() && n.domain() != "ai.onnx") continue;
+    for (int slot = 0; slot < n.input_size() && slot < 2; ++slot) {
+      if (n.input(slot) != name) continue;
+      const std::string& op = n.op_type();
+      int64_t value = 0;
+      const Dims* w = nullptr;
+      if (op == "MatMul" && slot == 0 && axis == rank - 1 && (w = weight(n, 1)) != nullptr &&
+          w->size() >= 2) {
+        value = (*w)[w->size() - 2];
+      } else if (op == "MatMul" && slot == 1 && rank >= 2 && axis == rank - 2 &&
+                 (w = weight(n, 0)) != nullptr && !w->empty()) {
+        value = w->back();
+      } else if (op == "Gemm" && slot == 0 && rank == 2 &&
+                 axis == (IntAttr(n, "transA", 0) != 0 ? 0 : 1) &&
+                 (w = weight(n, 1)) != nullptr && w->size() == 2) {
+        value = IntAttr(n, "transB", 0) != 0 ? (*w)[1] : (*w)[0];
+      } else if (op == "Conv" && slot == 0 && axis == 1 && (w = weight(n, 1)) != nullptr &&
+                 w->size() >= 3) {
+        value = (*w)[1] * std::max<int64_t>(IntAttr(n, "group", 1), 1);
+      } else if (op == "ConvTranspose" && slot == 0 && axis == 1 &&
+                 (w = weight(n, 1)) != nullptr && w->size() >= 3) {
+        value = (*w)[0];
+      } else if ((op == "LSTM" || op == "GRU" || op == "RNN") && slot == 0 && rank == 3 &&
+                 axis == 2 && (w = weight(n, 1)) != nullptr && w->size() == 3) {
+        value = (*w)[2];
+      }
+      if (value > 0 && value <= kMaxDim) {
+        *why = absl::StrCat(op, " ", n.name().empty() ? "" : absl::StrCat("'", n.name(), "' "),
+                            "reads it against the weight '", n.input(slot == 0 ? 1 : 0), "' ",
+                            DimsToString(*w));
+        return value;
+      }
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
@@ -33,7 +94,11 @@ absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
   BindResult result;
   onnx::GraphProto& graph = *model.mutable_graph();
   absl::flat_hash_set<std::string> initializers;
-  for (const auto& t : graph.initializer()) initializers.insert(t.name());
+  absl::flat_hash_map<std::string, Dims> weights;  // initializer dims, for DimFromWeights
+  for (const auto& t : graph.initializer()) {
+    initializers.insert(t.name());
+    weights.emplace(t.name(), Dims(t.dims().begin(), t.dims().end()));
+  }
 
   std::unordered_map<std::string, int64_t> user_dims;
   for (const auto& [name, value] : bindings.dims) {
@@ -160,14 +225,26 @@ absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
               "symbolic dim '", name, "' of input '", input.name(),
               "' is not bound (--strict): set it with --dim ", name, "=N"));
         }
+        std::string why;
+        const int64_t from_weight =
+            DimFromWeights(graph, weights, input.name(), shape->dim_size(), i, &why);
         AssumedDim a;
         a.set_name(name);
-        a.set_value(1);
-        a.set_source("assumed: unbound");
+        if (from_weight > 0) {
+          value = from_weight;
+          a.set_value(value);
+          a.set_source(absl::StrCat("from a weight: ", why));
+          result.warnings.push_back(absl::StrCat(
+              "symbolic dim '", name, "' of input '", input.name(), "' is unbound: taken as ",
+              value, " because ", why, " (set it with --dim ", name, "=N)"));
+        } else {
+          a.set_value(1);
+          a.set_source("assumed: unbound");
+          result.warnings.push_back(absl::StrCat("symbolic dim '", name, "' of input '",
+                                                 input.name(), "' is unbound: taken as 1 (set it with --dim ",
+                                                 name, "=N)"));
+        }
         result.assumed.push_back(a);
-        result.warnings.push_back(absl::StrCat("symbolic dim '", name, "' of input '",
-                                               input.name(), "' is unbound: taken as 1 (set it with --dim ",
-                                               name, "=N)"));
       }
       result.bound[name] = value;
       d.set_dim_value(value);
