@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analyzer/analyze.h"
+#include "analyzer/shapes/onnx_isolation.h"
 #include "gtest/gtest.h"
 
 namespace onnx_flops {
@@ -215,6 +216,43 @@ TEST(TorchRnn, OneLayerLstmByHand) {
   // 2*4*64*(32+64) = 49,152 per step per row; x 12 steps x 3 rows = 1,769,472.
   const Report r = Analyze("torch/rnn/lstm_1l.onnx");
   EXPECT_EQ(r.forward().matmul_flops(), 2.0 * 4 * 64 * (32 + 64) * 12 * 3);
+}
+
+// Bodies whose shapes come from the enclosing graph (tools/make_subgraph_testdata.py
+// works the counts out): our propagators run inside them, outer scopes visible.
+TEST(ControlFlow, ABranchShapedFromTheOuterScopeIsCounted) {
+  // then: Reshape(x [1, 512], from Shape of the outer x) -> [1, 8, 64], Pad -> [1, 10, 64],
+  // MatMul with the outer W [64, 32]: 2*10*64*32 = 40,960; + Equal 1.
+  const Report r = Analyze("subgraph_if_outer_scope.onnx", PerNode());
+  EXPECT_EQ(r.forward().flops(), 40961.0);
+  EXPECT_EQ(r.forward().coverage().uncounted(), 0);
+  const NodeCost* pad = Node(r, "if/then_branch/pad");
+  ASSERT_NE(pad, nullptr);
+  EXPECT_EQ(pad->output_shape(), "1x10x64");
+}
+
+TEST(ControlFlow, LoopStateTakesItsShapeFromTheLoopsInput) {
+  // h [4, 16] x W [16, 16] per trip: 2*4*16*16 = 2,048, 3 trips: 6,144.
+  const Report r = Analyze("subgraph_loop_state.onnx");
+  EXPECT_EQ(r.forward().flops(), 6144.0);
+  EXPECT_EQ(r.forward().coverage().uncounted(), 0);
+}
+
+TEST(ControlFlow, BodyShapesNeedNoOnnxInference) {
+  // With ONNX's inference off, our propagation alone shapes the bodies: the Scan
+  // body sees one slice, x_t [2, 8] x W [8, 8] = 256 + Add 16 per step, 5 steps:
+  // 1,360; the Loop's state and the If branch as above.
+  OnnxHelperOptions off;
+  off.enabled = false;
+  ConfigureOnnxHelper(off);
+  const Report scan = Analyze("subgraph_scan_slices.onnx");
+  const Report loop = Analyze("subgraph_loop_state.onnx");
+  const Report branch = Analyze("subgraph_if_outer_scope.onnx");
+  ConfigureOnnxHelper(OnnxHelperOptions{});
+  EXPECT_EQ(scan.forward().flops(), 1360.0);
+  EXPECT_EQ(scan.forward().coverage().uncounted(), 0);
+  EXPECT_EQ(loop.forward().flops(), 6144.0);
+  EXPECT_EQ(branch.forward().flops(), 40961.0);
 }
 
 }  // namespace

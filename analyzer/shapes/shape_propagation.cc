@@ -317,6 +317,45 @@ bool Resolved(const onnx::GraphProto& graph, const ValueTable& values) {
 
 }  // namespace
 
+int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
+                      const std::function<const TensorInfo*(const std::string&)>& outer,
+                      const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
+                      ValueTable* table) {
+  // Outer-scope values the body reads, copied in: propagators see one table.
+  for (int i : order) {
+    for (const auto& in : graph.node(i).input()) {
+      if (in.empty() || table->contains(in)) continue;
+      const TensorInfo* o = outer(in);
+      if (o != nullptr) table->emplace(in, *o);
+    }
+  }
+  const RuleRegistry& registry = DefaultRules();
+  int changed = 0;
+  for (int pass = 0; pass < 4; ++pass) {
+    int this_pass = 0;
+    for (int i : order) {
+      const onnx::NodeProto& node = graph.node(i);
+      const Rule* rule = FindRule(registry, node.domain(), node.op_type());
+      if (rule == nullptr || rule->propagate == nullptr) continue;
+      absl::StatusOr<Outputs> outs = rule->propagate(ViewOf(node, opset_of(node), *table));
+      if (!outs.ok()) continue;
+      for (size_t k = 0; k < outs->size() && k < static_cast<size_t>(node.output_size()); ++k) {
+        const std::string& name = node.output(static_cast<int>(k));
+        if (name.empty()) continue;
+        TensorInfo& t = (*outs)[k];
+        for (int64_t& d : t.dims) d = d > kMaxDim ? -1 : d;
+        auto [it, inserted] = table->try_emplace(name);
+        if (inserted) it->second.name = name;
+        const MergeResult m = Merge(it->second, t, /*authoritative=*/false);
+        this_pass += (m.shape || m.values) ? 1 : 0;
+      }
+    }
+    changed += this_pass;
+    if (this_pass == 0) break;
+  }
+  return changed;
+}
+
 absl::StatusOr<std::vector<TensorInfo>> PropagateNode(const onnx::NodeProto& node,
                                                       const ValueTable& values, int64_t opset) {
   const Rule* rule = FindRule(DefaultRules(), node.domain(), node.op_type());

@@ -30,6 +30,7 @@
 #ifndef ONNX_FLOPS_ANALYZER_SHAPES_SHAPE_PROPAGATION_H_
 #define ONNX_FLOPS_ANALYZER_SHAPES_SHAPE_PROPAGATION_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,19 @@ namespace onnx_flops {
 absl::StatusOr<std::vector<TensorInfo>> PropagateNode(const onnx::NodeProto& node,
                                                       const ValueTable& values,
                                                       int64_t opset = 0);
+
+// Our propagators over a subgraph (a Loop/Scan body, an If branch) in
+// `order`, repeated until nothing changes (at most 4 passes). `table` holds
+// the subgraph's own values (BuildValueTable); a value the body reads from an
+// enclosing scope is looked up with `outer` and copied in first, so a Pad or
+// Reshape whose operands come from outer initializers, Shape of an outer
+// tensor or a chain of constants is shaped. `opset_of` gives the version the
+// model imports for a node's domain. Returns how many outputs got a more
+// precise shape or values.
+int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
+                      const std::function<const TensorInfo*(const std::string&)>& outer,
+                      const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
+                      ValueTable* table);
 
 struct PropagationStats {
   int onnx_rounds = 0;        // times ONNX inference ran

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Writes testdata/subgraph_*.onnx: control flow whose bodies compute their
+shapes from the enclosing graph, the case of voice-activity detectors and
+other models that torch.jit.script exports with If and Loop. Run with
+Debian's python3-onnx (/usr/bin/python3); the counts are worked out by hand
+below and pinned in analyzer/control_flow_test.cc.
+
+subgraph_if_outer_scope.onnx: x [1, 512], sr (int64 scalar input);
+  If(sr == 16000):
+    then: Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [-1, 64])) -> [1, 8, 64]
+          (the shape from Shape of the OUTER x and outer initializers), Pad with
+          outer pads [0,1,0, 0,1,0] -> [1, 10, 64], MatMul with the outer W [64, 32]
+          -> 2*10*64*32 = 40,960
+    else: Reshape(x, [1, 8, 64]), MatMul W -> 2*8*64*32 = 32,768
+  The condition is unknown: the larger branch, then, is counted.
+  Total 40,960 + Equal 1 = 40,961.
+
+subgraph_loop_state.onnx: x [4, 16]; Loop M = 3 (constant), state h [4, 16]
+  declared with unknown dims in the body; body: h2 = Reshape(h, Shape(h)),
+  MatMul(h2, W [16, 16]) -> [4, 16]: 2*4*16*16 = 2,048 per trip, x 3 = 6,144.
+
+subgraph_scan_slices.onnx: xs [5, 2, 8] scanned on axis 0, state s [2, 8];
+  body inputs declared with unknown dims: the slice x_t is [2, 8]; body
+  s2 = s + MatMul(x_t, W [8, 8]): MatMul 2*2*8*8 = 256 + Add 16 = 272 per
+  step, x 5 steps = 1,360.
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def init(name, array):
+    return nh.from_array(np.asarray(array), name)
+
+
+def if_outer_scope():
+    then_g = h.make_graph([
+        h.make_node("Shape", ["x"], ["s"], name="shape"),
+        h.make_node("Gather", ["s", "zero"], ["n"], axis=0, name="gather"),
+        h.make_node("Unsqueeze", ["n", "axes0"], ["n1"], name="unsqueeze"),
+        h.make_node("Concat", ["n1", "tail"], ["shape"], axis=0, name="concat"),
+        h.make_node("Reshape", ["x", "shape"], ["r"], name="reshape"),
+        h.make_node("Pad", ["r", "pads"], ["p"], mode="constant", name="pad"),
+        h.make_node("MatMul", ["p", "W"], ["y_then"], name="then_mm"),
+    ], "then_branch", [], [h.make_tensor_value_info("y_then", T.FLOAT, None)])
+    else_g = h.make_graph([
+        h.make_node("Reshape", ["x", "fixed"], ["r_else"], name="else_reshape"),
+        h.make_node("MatMul", ["r_else", "W"], ["y_else"], name="else_mm"),
+    ], "else_branch", [], [h.make_tensor_value_info("y_else", T.FLOAT, None)])
+    inits = [init("zero", np.int64(0)), init("axes0", np.array([0], np.int64)),
+             init("tail", np.array([-1, 64], np.int64)),
+             init("pads", np.array([0, 1, 0, 0, 1, 0], np.int64)),
+             init("W", np.zeros((64, 32), np.float32)),
+             init("fixed", np.array([1, 8, 64], np.int64)), init("k16", np.int64(16000))]
+    nodes = [h.make_node("Equal", ["sr", "k16"], ["c"], name="is_16k"),
+             h.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g, name="if")]
+    g = h.make_graph(nodes, "if_outer_scope",
+                     [h.make_tensor_value_info("x", T.FLOAT, [1, 512]),
+                      h.make_tensor_value_info("sr", T.INT64, [])],
+                     [h.make_tensor_value_info("y", T.FLOAT, None)], inits)
+    return h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+
+
+def loop_state():
+    body = h.make_graph([
+        h.make_node("Identity", ["cond_in"], ["cond_out"], name="keep_going"),
+        h.make_node("Shape", ["h"], ["hs"], name="shape"),
+        h.make_node("Reshape", ["h", "hs"], ["h2"], name="reshape"),
+        h.make_node("MatMul", ["h2", "W"], ["h_out"], name="body_mm"),
+    ], "body",
+        [h.make_tensor_value_info("i", T.INT64, []), h.make_tensor_value_info("cond_in", T.BOOL, []),
+         h.make_tensor_value_info("h", T.FLOAT, [None, None])],
+        [h.make_tensor_value_info("cond_out", T.BOOL, []),
+         h.make_tensor_value_info("h_out", T.FLOAT, None)])
+    inits = [init("M", np.int64(3)), init("true", np.bool_(True)),
+             init("W", np.zeros((16, 16), np.float32))]
+    g = h.make_graph([h.make_node("Loop", ["M", "true", "x"], ["y"], body=body, name="loop")],
+                     "loop_state", [h.make_tensor_value_info("x", T.FLOAT, [4, 16])],
+                     [h.make_tensor_value_info("y", T.FLOAT, None)], inits)
+    return h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+
+
+def scan_slices():
+    body = h.make_graph([
+        h.make_node("MatMul", ["x_t", "W"], ["xw"], name="body_mm"),
+        h.make_node("Add", ["s", "xw"], ["s_out"], name="body_add"),
+        h.make_node("Identity", ["s_out"], ["y_t"], name="emit"),
+    ], "body", [h.make_tensor_value_info("s", T.FLOAT, [None, None]),
+                h.make_tensor_value_info("x_t", T.FLOAT, [None, None])],
+        [h.make_tensor_value_info("s_out", T.FLOAT, None),
+         h.make_tensor_value_info("y_t", T.FLOAT, None)])
+    inits = [init("W", np.zeros((8, 8), np.float32)), init("s0", np.zeros((2, 8), np.float32))]
+    g = h.make_graph([h.make_node("Scan", ["s0", "xs"], ["s_final", "ys"], body=body,
+                                  num_scan_inputs=1, name="scan")],
+                     "scan_slices", [h.make_tensor_value_info("xs", T.FLOAT, [5, 2, 8])],
+                     [h.make_tensor_value_info("s_final", T.FLOAT, None),
+                      h.make_tensor_value_info("ys", T.FLOAT, None)], inits)
+    return h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+
+
+def main():
+    for name, make in [("subgraph_if_outer_scope", if_outer_scope),
+                       ("subgraph_loop_state", loop_state), ("subgraph_scan_slices", scan_slices)]:
+        model = make()
+        path = os.path.join(ROOT, "testdata", name + ".onnx")
+        onnx.save(model, path)
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
