@@ -99,7 +99,8 @@ void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
   double params = 0, bytes = 0;
   bool external = false;
   int64_t nonsense = 0;
-  for (const auto& t : g.initializer()) {
+  // The declared initializers: not the ones --value added for inputs.
+  for (const auto& t : declared.initializer()) {
     const double n = StoredElements(t.dims());
     if (n < 0) {
       ++nonsense;
@@ -125,10 +126,10 @@ void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
   }
   m->set_parameters(params);
   m->set_parameter_bytes(bytes);
-  m->set_initializers(g.initializer_size() + g.sparse_initializer_size());
+  m->set_initializers(declared.initializer_size() + g.sparse_initializer_size());
   m->set_external_data(external);
   absl::flat_hash_set<std::string> inits;
-  for (const auto& t : g.initializer()) inits.insert(t.name());
+  for (const auto& t : declared.initializer()) inits.insert(t.name());
   for (const auto& vi : declared.input()) {
     if (!inits.contains(vi.name())) *m->add_inputs() = ShapeOf(vi, values);
   }
@@ -271,6 +272,7 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
 
   FillModelInfo(loaded, declared, values, report.mutable_model(), &warnings);
   for (const AssumedDim& a : binding->assumed) *report.add_assumed_dims() = a;
+  for (const BoundValue& v : binding->values) *report.add_bound_values() = v;
 
   const OpsetMap opsets = OpsetsOf(model);
   WalkOptions walk_options;

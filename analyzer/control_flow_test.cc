@@ -255,5 +255,28 @@ TEST(ControlFlow, BodyShapesNeedNoOnnxInference) {
   EXPECT_EQ(branch.forward().flops(), 40961.0);
 }
 
+TEST(ControlFlow, AValueGivenForTheConditionPicksTheBranch) {
+  // If(sr == 16000): sr = 8000 selects else (Reshape to [1, 8, 64], MatMul [64, 32]:
+  // 2*8*64*32 = 32,768, + Equal 1); sr = 16000 selects then (40,961). No warning.
+  AnalyzeOptions o;
+  o.bindings.values = {{"sr", {8000}}};
+  const Report low = Analyze("subgraph_if_outer_scope.onnx", o);
+  EXPECT_EQ(low.forward().flops(), 32769.0);
+  EXPECT_FALSE(Warned(low, "not a known constant"));
+  ASSERT_EQ(low.bound_values_size(), 1);
+  EXPECT_EQ(low.bound_values(0).name(), "sr");
+  EXPECT_EQ(low.bound_values(0).values(), "8000");
+  EXPECT_EQ(low.bound_values(0).shape(), "scalar");
+  // The value's initializer is not a parameter, nor counted among the initializers.
+  EXPECT_EQ(low.model().initializers(), Analyze("subgraph_if_outer_scope.onnx").model().initializers());
+  o.bindings.values = {{"sr", {16000}}};
+  EXPECT_EQ(Analyze("subgraph_if_outer_scope.onnx", o).forward().flops(), 40961.0);
+  // Without a value: the larger branch, with a warning.
+  EXPECT_TRUE(Warned(Analyze("subgraph_if_outer_scope.onnx"), "not a known constant"));
+  // A value that does not fit is a one-line error.
+  o.bindings.values = {{"sr", {1, 2}}};
+  EXPECT_FALSE(AnalyzeFile(Data("subgraph_if_outer_scope.onnx"), o).ok());
+}
+
 }  // namespace
 }  // namespace onnx_flops

@@ -32,6 +32,8 @@ method 1 from the model and the data, method 2 from the hardware and the time.
 shapes
   --dim NAME=VALUE        bind a symbolic dim (repeatable), e.g. --dim batch=8
   --input NAME=DIMS       set a whole input shape (repeatable), e.g. --input x=1x3x224x224
+  --value NAME=V[,V...]   the contents of a scalar or 1-D input (repeatable), e.g. --value
+                          sr=16000: conditions, trip counts and shapes fold from it
   --strict                an unbound symbolic dim is an error (default: taken as 1, with a warning)
   --batch-dim NAME        the dim that counts examples: a symbolic dim or INPUT:AXIS
   --seq-dim NAME          the time axis of sequence models (per-token figures, --tokens)
@@ -321,6 +323,25 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
         }
         args.analyze.bindings.inputs.emplace_back(key, std::move(dims));
       }
+    } else if (name == "--value") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      const size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+        return Usage(absl::StrCat("--value ", v, ": expected NAME=V[,V...]"));
+      }
+      const std::string key = v.substr(0, eq);
+      std::vector<double> values;
+      for (absl::string_view part : absl::StrSplit(v.substr(eq + 1), ',')) {
+        double d = 0;
+        if (!absl::SimpleAtod(part, &d) || !std::isfinite(d)) {
+          return Usage(absl::StrCat("--value ", v, ": '", part, "' is not a number"));
+        }
+        values.push_back(d);
+      }
+      for (const auto& [prior, unused] : args.analyze.bindings.values) {
+        if (prior == key) return Usage(absl::StrCat("--value ", key, " is given twice"));
+      }
+      args.analyze.bindings.values.emplace_back(key, std::move(values));
     } else if (name == "--batch-dim") {
       OF_ASSIGN_OR_RETURN(args.analyze.batch_dim, take());
     } else if (name == "--seq-dim") {

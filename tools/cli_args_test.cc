@@ -165,6 +165,19 @@ TEST(ParseCliArgs, DimUpperLimit) {
   EXPECT_TRUE(absl::StrContains(msg, "n=1099511627777")) << msg;
 }
 
+TEST(ParseCliArgs, Value) {
+  auto a = Parse({"m.onnx", "--value", "sr=16000", "--value=ids=1,2,3.5"});
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_EQ(a->analyze.bindings.values.size(), 2u);
+  EXPECT_EQ(a->analyze.bindings.values[0].first, "sr");
+  EXPECT_EQ(a->analyze.bindings.values[0].second, (std::vector<double>{16000}));
+  EXPECT_EQ(a->analyze.bindings.values[1].second, (std::vector<double>{1, 2, 3.5}));
+  EXPECT_TRUE(absl::StrContains(UsageError({"m.onnx", "--value", "sr"}), "NAME=V[,V...]"));
+  EXPECT_TRUE(absl::StrContains(UsageError({"m.onnx", "--value", "sr=1,x"}), "'x' is not a number"));
+  EXPECT_TRUE(absl::StrContains(UsageError({"m.onnx", "--value", "sr=1", "--value", "sr=2"}),
+                                "given twice"));
+}
+
 TEST(ParseCliArgs, Input) {
   auto a = Parse({"m.onnx", "--input", "x=1x3x224x224", "--input=mask=1x128"});
   ASSERT_TRUE(a.ok()) << a.status();

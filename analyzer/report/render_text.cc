@@ -150,6 +150,10 @@ std::string RenderText(const Report& r, const TextOptions& options) {
     absl::StrAppend(&out, "dim         ", a.name(), " = ", a.value(), "  (",
                     a.source().rfind("--", 0) == 0 ? "from " : "", a.source(), ")\n");
   }
+  for (const BoundValue& v : r.bound_values()) {
+    absl::StrAppend(&out, "value       ", v.name(), " = ", v.values(), "  (from ", v.source(),
+                    ")\n");
+  }
   absl::StrAppend(&out, "batch       ", f.batch_size(),
                   f.batch_dim().name().empty() ? "" : absl::StrCat(" (dim '", f.batch_dim().name(), "')"),
                   ": ", f.batch_dim().reason(), "\n");

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace onnx_flops {
 namespace {
@@ -87,6 +88,60 @@ int64_t DimFromWeights(const onnx::GraphProto& graph,
   return 0;
 }
 
+// The initializer holding `values` for input `vi` (scalar or 1-D), or an
+// error naming what does not fit.
+absl::StatusOr<onnx::TensorProto> ValueTensor(const onnx::ValueInfoProto& vi,
+                                              const std::vector<double>& values) {
+  const std::string& name = vi.name();
+  const int32_t type = vi.type().tensor_type().elem_type();
+  const onnx::TensorShapeProto& shape = vi.type().tensor_type().shape();
+  const bool has_shape = vi.type().tensor_type().has_shape();
+  if (has_shape && shape.dim_size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--value ", name, ": the input has rank ", shape.dim_size(),
+        "; values can be given for scalar and 1-D inputs"));
+  }
+  if (has_shape && shape.dim_size() == 0 && values.size() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--value ", name, ": the input is a scalar, ", values.size(), " values given"));
+  }
+  if (has_shape && shape.dim_size() == 1 && shape.dim(0).has_dim_value() &&
+      shape.dim(0).dim_value() != static_cast<int64_t>(values.size())) {
+    return absl::InvalidArgumentError(absl::StrCat("--value ", name, ": the input holds ",
+                                                   shape.dim(0).dim_value(), " values, ",
+                                                   values.size(), " given"));
+  }
+  onnx::TensorProto t;
+  t.set_name(name);
+  t.set_data_type(type);
+  if (!has_shape || shape.dim_size() == 1) t.add_dims(static_cast<int64_t>(values.size()));
+  for (double v : values) {
+    switch (type) {
+      case onnx::TensorProto::FLOAT:
+        t.add_float_data(static_cast<float>(v));
+        break;
+      case onnx::TensorProto::DOUBLE:
+        t.add_double_data(v);
+        break;
+      case onnx::TensorProto::INT64:
+        t.add_int64_data(SaturatingInt(v));
+        break;
+      case onnx::TensorProto::INT32:
+      case onnx::TensorProto::INT16:
+      case onnx::TensorProto::INT8:
+      case onnx::TensorProto::UINT8:
+      case onnx::TensorProto::BOOL:
+        t.add_int32_data(static_cast<int32_t>(std::clamp<int64_t>(SaturatingInt(v), INT32_MIN, INT32_MAX)));
+        break;
+      default:
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--value ", name, ": inputs of element type ", type,
+            " cannot be given values (float, double, int8 to int64 and bool can)"));
+    }
+  }
+  return t;
+}
+
 }  // namespace
 
 absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
@@ -110,6 +165,31 @@ absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
   }
   absl::flat_hash_set<std::string> used_dims, used_inputs;
 
+  // --value first: the input's shape is then concrete, nothing to assume.
+  for (const auto& [name, values] : bindings.values) {
+    onnx::ValueInfoProto* vi = nullptr;
+    for (auto& input : *graph.mutable_input()) {
+      if (input.name() == name && !initializers.contains(name)) vi = &input;
+    }
+    if (vi == nullptr || !vi->type().has_tensor_type()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--value ", name, ": the model has no data tensor input of that name"));
+    }
+    OF_ASSIGN_OR_RETURN(onnx::TensorProto t, ValueTensor(*vi, values));
+    // The declared shape becomes the concrete one (a 1-D input's length).
+    onnx::TensorShapeProto* shape = vi->mutable_type()->mutable_tensor_type()->mutable_shape();
+    shape->clear_dim();
+    for (int64_t d : t.dims()) shape->add_dim()->set_dim_value(d);
+    BoundValue b;
+    b.set_name(name);
+    std::vector<std::string> texts;
+    for (double v : values) texts.push_back(FormatCount(v));
+    b.set_values(absl::StrJoin(texts, ","));
+    b.set_shape(t.dims_size() == 0 ? "scalar" : absl::StrCat(t.dims(0)));
+    b.set_source("--value");
+    result.values.push_back(b);
+    *graph.add_initializer() = std::move(t);
+  }
   for (auto& input : *graph.mutable_input()) {
     if (initializers.contains(input.name())) continue;  // a weight, not data
     onnx::TensorShapeProto* shape = MutableShape(input);
