@@ -284,9 +284,11 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   WalkResult walked;
   WalkGraph(model.graph(), *order, Scope{&values, nullptr}, walk_options, &walked);
   report.mutable_model()->set_subgraph_nodes(walked.subgraph_nodes);
+  const double range_low_delta = walked.range_low_delta;
   for (std::string& w : walked.warnings) warnings.push_back(std::move(w));
   Forward* f = report.mutable_forward();
   FillForward(walked.nodes, options.per_node, f);
+  if (range_low_delta > 0) f->set_flops_low(f->flops() - range_low_delta);
 
   absl::StatusOr<DimChoice> batch =
       ChooseBatch(declared, model.graph(), *binding, options.batch_dim);

@@ -271,8 +271,14 @@ TEST(ControlFlow, AValueGivenForTheConditionPicksTheBranch) {
   EXPECT_EQ(low.model().initializers(), Analyze("subgraph_if_outer_scope.onnx").model().initializers());
   o.bindings.values = {{"sr", {16000}}};
   EXPECT_EQ(Analyze("subgraph_if_outer_scope.onnx", o).forward().flops(), 40961.0);
-  // Without a value: the larger branch, with a warning.
-  EXPECT_TRUE(Warned(Analyze("subgraph_if_outer_scope.onnx"), "not a known constant"));
+  EXPECT_EQ(low.forward().flops_low(), 0.0);  // no range: the branch is known
+  // Without a value: the larger branch, with a warning naming both costs, and
+  // the range from the cheaper branch (32,768 + Equal 1) to the counted one.
+  const Report unknown = Analyze("subgraph_if_outer_scope.onnx");
+  EXPECT_TRUE(Warned(unknown, "not a known constant"));
+  EXPECT_TRUE(Warned(unknown, "(then_branch 40960 FLOP, else_branch 32768 FLOP;"));
+  EXPECT_EQ(unknown.forward().flops(), 40961.0);
+  EXPECT_EQ(unknown.forward().flops_low(), 32769.0);
   // A value that does not fit is a one-line error.
   o.bindings.values = {{"sr", {1, 2}}};
   EXPECT_FALSE(AnalyzeFile(Data("subgraph_if_outer_scope.onnx"), o).ok());

@@ -180,13 +180,26 @@ std::string WalkSubgraphs(const onnx::NodeProto& node, const Cost& cost, const S
   }
   size_t chosen = 0;
   if (cost.take_larger_subgraph && walked.size() > 1) {
+    size_t cheapest = 0;
     for (size_t i = 1; i < walked.size(); ++i) {
       if (TotalFlops(walked[i]) > TotalFlops(walked[chosen])) chosen = i;
+      if (TotalFlops(walked[i]) < TotalFlops(walked[cheapest])) cheapest = i;
     }
+    // Each branch's cost, and which are incomplete: a branch with uncounted
+    // nodes costs at least what is counted of it.
+    std::vector<std::string> costs;
+    for (size_t i = 0; i < walked.size(); ++i) {
+      int uncounted = 0;
+      for (const NodeResult& n : walked[i].nodes) uncounted += n.status == NodeStatus::kUncounted;
+      costs.push_back(absl::StrCat(
+          names[i], " ", FormatCount(TotalFlops(walked[i])), " FLOP",
+          uncounted > 0 ? absl::StrCat(" (at least: ", uncounted, " nodes uncounted)") : ""));
+    }
+    out->range_low_delta += TotalFlops(walked[chosen]) - TotalFlops(walked[cheapest]);
     out->warnings.push_back(absl::StrCat(
         node.op_type(), " '", self.name, "': the condition is not a known constant; ",
-        names[chosen], ", the more expensive branch (", FormatCount(TotalFlops(walked[chosen])),
-        " FLOP), is counted"));
+        names[chosen], ", the more expensive branch, is counted (", absl::StrJoin(costs, ", "),
+        "; set the condition's inputs with --value to choose)"));
     absl::StrAppend(&self.cost.detail, "; ", names[chosen], " counted");
   }
   for (size_t i = 0; i < walked.size(); ++i) {
@@ -194,6 +207,7 @@ std::string WalkSubgraphs(const onnx::NodeProto& node, const Cost& cost, const S
     for (NodeResult& n : walked[i].nodes) out->nodes.push_back(std::move(n));
     for (std::string& w : walked[i].warnings) out->warnings.push_back(std::move(w));
     out->subgraph_nodes += walked[i].subgraph_nodes;
+    out->range_low_delta += walked[i].range_low_delta;
   }
   return "";
 }
@@ -338,6 +352,7 @@ void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Sc
     for (NodeResult& n : sub.nodes) out->nodes.push_back(std::move(n));
     for (std::string& w : sub.warnings) out->warnings.push_back(std::move(w));
     out->subgraph_nodes += sub.subgraph_nodes;
+    out->range_low_delta += sub.range_low_delta;
   }
 }
 

@@ -54,6 +54,9 @@ struct WalkResult {
   std::vector<NodeResult> nodes;   // walk order; a subgraph's nodes follow its parent node
   std::vector<std::string> warnings;
   int subgraph_nodes = 0;          // nodes walked inside subgraphs
+  // If nodes whose condition is unknown count their more expensive branch:
+  // how many FLOPs less the pass would cost with the cheaper one of each.
+  double range_low_delta = 0;
 };
 
 // Costs of `graph`'s nodes in `order`. Never fails: a node that cannot be

@@ -176,11 +176,16 @@ std::string RenderText(const Report& r, const TextOptions& options) {
                     PadLeft(Si(per), 10), note, "\n");
   };
   const double b = static_cast<double>(std::max<int64_t>(f.batch_size(), 1));
-  row("total", f.flops(), f.flops_per_example(),
-      f.lower_bound() ? absl::StrCat("  (a lower bound: ", f.coverage().uncounted(),
-                                     " uncounted node", f.coverage().uncounted() == 1 ? "" : "s",
-                                     ")")
-                      : "");
+  std::string total_note;
+  if (f.flops_low() > 0) {
+    absl::StrAppend(&total_note, "  (range ", Grouped(f.flops_low()), " .. ", Grouped(f.flops()),
+                    ": a branch condition is unknown)");
+  }
+  if (f.lower_bound()) {
+    absl::StrAppend(&total_note, "  (a lower bound: ", f.coverage().uncounted(), " uncounted node",
+                    f.coverage().uncounted() == 1 ? "" : "s", ")");
+  }
+  row("total", f.flops(), f.flops_per_example(), total_note);
   row("matmul/conv class", f.matmul_flops(), f.matmul_flops_per_example(),
       f.flops() > 0 ? absl::StrCat("  (", Percent(f.matmul_flops() / f.flops()), ")") : "");
   row("vector class", f.vector_flops(), f.vector_flops() / b, "");
