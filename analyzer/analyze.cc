@@ -15,6 +15,7 @@
 #include "analyzer/util/file_digest.h"
 #include "analyzer/load/graph_order.h"
 #include "analyzer/load/opset_imports.h"
+#include "analyzer/load/parameters.h"
 #include "analyzer/shapes/onnx_guard.h"
 #include "analyzer/util/number_format.h"
 #include "analyzer/shapes/shape_propagation.h"
@@ -26,11 +27,6 @@
 
 namespace onnx_flops {
 namespace {
-
-bool IsFloating(int32_t t) {
-  return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
-         t == onnx::TensorProto::FLOAT16 || t == onnx::TensorProto::BFLOAT16;
-}
 
 std::string TypeName(int32_t t) {
   if (t == 0) return "?";
@@ -67,17 +63,6 @@ int32_t ClampInt32(int64_t v) {
                                                   std::numeric_limits<int32_t>::max()));
 }
 
-// Elements of a stored tensor, or -1 when its dims are nonsense (negative,
-// past 2^40, or a product past 1e30): a file can declare any int64s, and the
-// parameter count must stay a finite, non-negative number.
-double StoredElements(const google::protobuf::RepeatedField<int64_t>& dims) {
-  for (int64_t d : dims) {
-    if (d < 0 || d > kMaxDim) return -1;
-  }
-  const double n = NumElements(Dims(dims.begin(), dims.end()));
-  return n <= 1e30 ? n : -1;
-}
-
 void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
                    const ValueTable& values, ModelInfo* m, std::vector<std::string>* warnings) {
   const onnx::ModelProto& model = *loaded.model;
@@ -96,37 +81,28 @@ void FillModelInfo(const LoadedModel& loaded, const onnx::GraphProto& declared,
                                model.producer_version()));
   m->set_graph_name(g.name());
   m->set_nodes(g.node_size());
-  double params = 0, bytes = 0;
+  // --value inputs became initializers; they are not weights.
+  absl::flat_hash_set<std::string> declared_inits, skip;
+  for (const auto& t : declared.initializer()) declared_inits.insert(t.name());
+  for (const auto& t : g.initializer()) {
+    if (!declared_inits.contains(t.name())) skip.insert(t.name());
+  }
   bool external = false;
-  int64_t nonsense = 0;
-  // The declared initializers: not the ones --value added for inputs.
-  for (const auto& t : declared.initializer()) {
-    const double n = StoredElements(t.dims());
-    if (n < 0) {
-      ++nonsense;
-      continue;
-    }
-    if (IsFloating(t.data_type())) params += n;
-    bytes += n * static_cast<double>(ElementBytes(t.data_type()));
+  for (const auto& t : g.initializer()) {
     external = external || t.data_location() == onnx::TensorProto::EXTERNAL;
   }
-  for (const auto& t : g.sparse_initializer()) {
-    // Stored non-zeros: values holds one entry per non-zero.
-    const double n = StoredElements(t.values().dims());
-    if (n < 0) {
-      ++nonsense;
-      continue;
-    }
-    if (IsFloating(t.values().data_type())) params += n;
-    bytes += n * static_cast<double>(ElementBytes(t.values().data_type()));
-  }
-  if (nonsense > 0) {
-    warnings->push_back(absl::StrCat(nonsense, " initializer(s) declare negative dims, dims past "
+  const ParameterCount count = CountParameters(g, skip);
+  if (count.nonsense > 0) {
+    warnings->push_back(absl::StrCat(count.nonsense,
+                                     " initializer(s) declare negative dims, dims past "
                                      "2^40 or more than 1e30 elements: not counted in parameters"));
   }
-  m->set_parameters(params);
-  m->set_parameter_bytes(bytes);
+  m->set_parameters(count.parameters);
+  m->set_parameter_bytes(count.bytes);
   m->set_initializers(declared.initializer_size() + g.sparse_initializer_size());
+  m->set_constant_weights(count.constant_nodes);
+  m->set_subgraph_initializers(count.subgraph_initializers);
+  m->set_quantized_weights(count.quantized);
   m->set_external_data(external);
   absl::flat_hash_set<std::string> inits;
   for (const auto& t : declared.initializer()) inits.insert(t.name());

@@ -138,6 +138,15 @@ std::string RenderText(const Report& r, const TextOptions& options) {
                   Grouped(static_cast<double>(m.nodes())), " nodes\n");
   absl::StrAppend(&out, "parameters  ", Grouped(m.parameters()), " (", Si(m.parameters(), false),
                   ") in ", m.initializers(), " initializers",
+                  m.subgraph_initializers() > 0
+                      ? absl::StrCat(" + ", m.subgraph_initializers(), " in subgraphs")
+                      : "",
+                  m.constant_weights() > 0
+                      ? absl::StrCat(" + ", m.constant_weights(), " Constant nodes")
+                      : "",
+                  m.quantized_weights() > 0
+                      ? absl::StrCat(" (", m.quantized_weights(), " quantized)")
+                      : "",
                   m.external_data() ? ", weights in external data (not read)" : "", "\n");
   for (int i = 0; i < m.inputs_size(); ++i) {
     absl::StrAppend(&out, i == 0 ? "inputs      " : "            ", InputLine(m.inputs(i)), "\n");

@@ -1,0 +1,108 @@
+#include "analyzer/load/parameters.h"
+
+#include <string>
+
+#include "analyzer/util/element_type.h"
+#include "rules/rule.h"
+
+namespace onnx_flops {
+namespace {
+
+constexpr int kMaxDepth = 64;  // nesting a hostile file could make endless
+
+bool IsFloating(int32_t t) {
+  return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
+         t == onnx::TensorProto::FLOAT16 || t == onnx::TensorProto::BFLOAT16;
+}
+
+// Elements of a stored tensor, or -1 when its dims are nonsense.
+double StoredElements(const google::protobuf::RepeatedField<int64_t>& dims) {
+  for (int64_t d : dims) {
+    if (d < 0 || d > kMaxDim) return -1;
+  }
+  const double n = NumElements(Dims(dims.begin(), dims.end()));
+  return n <= 1e30 ? n : -1;
+}
+
+// Names read at a quantized weight slot anywhere in `graph` and its subgraphs.
+void QuantizedSlots(const onnx::GraphProto& graph, int depth,
+                    absl::flat_hash_set<std::string>* names) {
+  if (depth > kMaxDepth) return;
+  for (const auto& n : graph.node()) {
+    const Rule* rule = FindRule(DefaultRules(), n.domain(), n.op_type());
+    const int slot = rule == nullptr ? -1 : rule->backward.quantized_weight;
+    if (slot >= 0 && slot < n.input_size() && !n.input(slot).empty()) names->insert(n.input(slot));
+    for (const auto& a : n.attribute()) {
+      if (a.has_g()) QuantizedSlots(a.g(), depth + 1, names);
+      for (const auto& g : a.graphs()) QuantizedSlots(g, depth + 1, names);
+    }
+  }
+}
+
+void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<std::string>& skip,
+           const absl::flat_hash_set<std::string>& quantized, ParameterCount* out) {
+  if (depth > kMaxDepth) return;
+  auto add = [&](int32_t type, double n, bool weight) {
+    out->bytes += n * static_cast<double>(ElementBytes(type));
+    if (weight) out->parameters += n;
+  };
+  for (const auto& t : graph.initializer()) {
+    if (depth == 0 && skip.contains(t.name())) continue;
+    ++out->initializers;
+    if (depth > 0) ++out->subgraph_initializers;
+    const double n = StoredElements(t.dims());
+    if (n < 0) {
+      ++out->nonsense;
+      continue;
+    }
+    const bool quantized_weight = !IsFloating(t.data_type()) && quantized.contains(t.name());
+    out->quantized += quantized_weight ? 1 : 0;
+    add(t.data_type(), n, IsFloating(t.data_type()) || quantized_weight);
+  }
+  for (const auto& t : graph.sparse_initializer()) {
+    ++out->initializers;
+    if (depth > 0) ++out->subgraph_initializers;
+    const double n = StoredElements(t.values().dims());  // the stored non-zeros
+    if (n < 0) {
+      ++out->nonsense;
+      continue;
+    }
+    add(t.values().data_type(), n, IsFloating(t.values().data_type()));
+  }
+  for (const auto& node : graph.node()) {
+    if (node.op_type() == "Constant" && (node.domain().empty() || node.domain() == "ai.onnx")) {
+      for (const auto& a : node.attribute()) {
+        double n = -1;
+        int32_t type = 0;
+        if (a.name() == "value" && a.has_t()) {
+          n = StoredElements(a.t().dims());
+          type = a.t().data_type();
+        } else if (a.name() == "value_floats") {
+          n = a.floats_size();
+          type = onnx::TensorProto::FLOAT;
+        }
+        if (n > 1 && IsFloating(type)) {
+          ++out->constant_nodes;
+          add(type, n, true);
+        }
+      }
+    }
+    for (const auto& a : node.attribute()) {
+      if (a.has_g()) Count(a.g(), depth + 1, skip, quantized, out);
+      for (const auto& g : a.graphs()) Count(g, depth + 1, skip, quantized, out);
+    }
+  }
+}
+
+}  // namespace
+
+ParameterCount CountParameters(const onnx::GraphProto& graph,
+                               const absl::flat_hash_set<std::string>& skip) {
+  absl::flat_hash_set<std::string> quantized;
+  QuantizedSlots(graph, 0, &quantized);
+  ParameterCount out;
+  Count(graph, 0, skip, quantized, &out);
+  return out;
+}
+
+}  // namespace onnx_flops
