@@ -313,6 +313,19 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
     warnings.push_back(absl::StrCat(f->coverage().uncounted(), " of ", f->coverage().nodes(),
                                     " nodes are uncounted: the totals cover only the rest "
                                     "(see forward.uncounted)"));
+    // A dim taken as 1 is the usual reason a node is impossible (a kernel
+    // longer than an input of 1 sample): name the dims to bind.
+    std::vector<std::string> ones;
+    for (const AssumedDim& a : report.assumed_dims()) {
+      if (a.value() == 1 && a.source() == "assumed: unbound") ones.push_back(a.name());
+    }
+    if (!ones.empty()) {
+      warnings.push_back(absl::StrCat(
+          "the unbound dim", ones.size() == 1 ? " " : "s ", absl::StrJoin(ones, ", "),
+          ones.size() == 1 ? " was" : " were", " taken as 1, which can make nodes impossible "
+          "(a window longer than its input): bind ", ones.size() == 1 ? "it" : "them",
+          " with --dim NAME=N and look again"));
+    }
   }
   TrainingContext training;
   training.model = &model;

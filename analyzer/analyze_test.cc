@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace onnx_flops {
@@ -236,6 +237,46 @@ TEST(Analyze, ReshapeFromComputedShapeIsPropagated) {
   EXPECT_EQ(r.forward().coverage().uncounted(), 0);
   EXPECT_EQ(r.forward().matmul_flops(), 1166400.0 + 432000);
   EXPECT_EQ(r.forward().vector_flops(), 21600.0 + 21600 + 30);
+}
+
+TEST(Analyze, AnImpossibleNodeNamesTheUnboundDimsTakenAsOne) {
+  // x [1, 1, samples] through a Conv with a 512-tap kernel: with samples taken as 1
+  // the window is longer than the input, so the node is uncounted, and the
+  // warnings name the dim to bind.
+  onnx::ModelProto m;
+  m.add_opset_import()->set_version(13);
+  onnx::GraphProto* g = m.mutable_graph();
+  onnx::ValueInfoProto* x = g->add_input();
+  x->set_name("x");
+  auto* tt = x->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  tt->mutable_shape()->add_dim()->set_dim_value(1);
+  tt->mutable_shape()->add_dim()->set_dim_value(1);
+  tt->mutable_shape()->add_dim()->set_dim_param("samples");
+  onnx::TensorProto* w = g->add_initializer();
+  w->set_name("W");
+  w->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {258, 1, 512}) w->add_dims(d);
+  onnx::NodeProto* conv = g->add_node();
+  conv->set_op_type("Conv");
+  conv->add_input("x");
+  conv->add_input("W");
+  conv->add_output("y");
+  g->add_output()->set_name("y");
+  absl::StatusOr<Report> r = AnalyzeBytes(m.SerializeAsString(), "stft.onnx", AnalyzeOptions());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->forward().coverage().uncounted(), 1);
+  bool named = false;
+  for (const auto& warning : r->warnings()) {
+    named |= absl::StrContains(warning, "the unbound dim samples was taken as 1");
+  }
+  EXPECT_TRUE(named);
+  // Bound, the Conv counts: (512 - 512) / 1 + 1 = 1 position, 2*258*512 = 264,192.
+  AnalyzeOptions bound;
+  bound.bindings.dims = {{"samples", 512}};
+  absl::StatusOr<Report> b = AnalyzeBytes(m.SerializeAsString(), "stft.onnx", bound);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->forward().flops(), 264192.0);
 }
 
 }  // namespace
