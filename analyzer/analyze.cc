@@ -267,7 +267,7 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   if (range_low_delta > 0) f->set_flops_low(f->flops() - range_low_delta);
 
   absl::StatusOr<DimChoice> batch =
-      ChooseBatch(declared, model.graph(), *binding, options.batch_dim);
+      ChooseBatch(declared, model.graph(), *binding, options.batch_dim, &values);
   if (!batch.ok()) return fail(batch.status());
   int64_t batch_size = batch->size;
   if (batch_size <= 0) {

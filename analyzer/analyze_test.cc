@@ -279,5 +279,47 @@ TEST(Analyze, AnImpossibleNodeNamesTheUnboundDimsTakenAsOne) {
   EXPECT_EQ(b->forward().flops(), 264192.0);
 }
 
+TEST(Analyze, ATimeMajorStaticInputTakesTheBatchTheRecurrenceRuns) {
+  // x [T = 20, B = 1, 8] static, through a Relu (which the axis tracing does not
+  // follow) into an LSTM over T: the batch is axis 1 (1), not axis 0 (20).
+  onnx::ModelProto m;
+  m.add_opset_import()->set_version(13);
+  onnx::GraphProto* g = m.mutable_graph();
+  onnx::ValueInfoProto* x = g->add_input();
+  x->set_name("x");
+  auto* tt = x->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {20, 1, 8}) tt->mutable_shape()->add_dim()->set_dim_value(d);
+  auto weight = [&](const char* name, std::vector<int64_t> dims) {
+    onnx::TensorProto* w = g->add_initializer();
+    w->set_name(name);
+    w->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : dims) w->add_dims(d);
+  };
+  weight("W", {1, 16, 8});
+  weight("R", {1, 16, 4});
+  onnx::NodeProto* relu = g->add_node();
+  relu->set_op_type("Relu");
+  relu->add_input("x");
+  relu->add_output("xr");
+  onnx::NodeProto* lstm = g->add_node();
+  lstm->set_op_type("LSTM");
+  lstm->set_name("lstm");
+  for (const char* in : {"xr", "W", "R"}) lstm->add_input(in);
+  lstm->add_output("Y");
+  onnx::AttributeProto* hidden = lstm->add_attribute();
+  hidden->set_name("hidden_size");
+  hidden->set_type(onnx::AttributeProto::INT);
+  hidden->set_i(4);
+  g->add_output()->set_name("Y");
+  absl::StatusOr<Report> r = AnalyzeBytes(m.SerializeAsString(), "time_major.onnx", AnalyzeOptions());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->forward().batch_size(), 1);
+  EXPECT_EQ(r->forward().batch_dim().name(), "x:1");
+  EXPECT_TRUE(absl::StrContains(r->forward().batch_dim().reason(), "time-major"))
+      << r->forward().batch_dim().reason();
+  EXPECT_EQ(r->forward().flops_per_example(), r->forward().flops());
+}
+
 }  // namespace
 }  // namespace onnx_flops

@@ -156,7 +156,7 @@ absl::StatusOr<DimChoice> Requested(const onnx::GraphProto& bound, const BindRes
 
 absl::StatusOr<DimChoice> ChooseBatch(const onnx::GraphProto& original,
                                       const onnx::GraphProto& bound, const BindResult& binding,
-                                      const std::string& requested) {
+                                      const std::string& requested, const ValueTable* values) {
   if (!requested.empty()) return Requested(bound, binding, requested, "--batch-dim");
   const auto inputs = DataInputs(original);
   for (const auto* vi : inputs) {
@@ -190,9 +190,31 @@ absl::StatusOr<DimChoice> ChooseBatch(const onnx::GraphProto& original,
                  absl::StrCat("axis 0 of input '", vi->name(),
                               "' is dynamic, the exporter's mark of a batch axis"));
   }
+  // The rows a recurrent node runs, at the bound shapes: the evidence that
+  // decides between the axes of a static input.
+  int64_t rows = -1;
+  std::string runner;
+  for (const auto& node : bound.node()) {
+    if (values == nullptr || !IsRecurrent(node) || node.input_size() == 0) continue;
+    auto it = values->find(node.input(0));
+    if (it == values->end() || !it->second.has_shape || it->second.dims.size() != 3) continue;
+    rows = it->second.dims[static_cast<size_t>(RecurrentAxis(node, /*want_seq=*/false))];
+    runner = absl::StrCat(node.op_type(), " '", node.name(), "'");
+    break;
+  }
   for (const auto* vi : DataInputs(bound)) {
     const auto* s = ShapeOf(*vi);
     if (s == nullptr || s->dim_size() < 2) continue;
+    if (rows > 0 && DimValue(*vi, 0) != rows) {
+      for (int axis = 1; axis < s->dim_size(); ++axis) {
+        if (DimValue(*vi, axis) != rows) continue;
+        return Found(absl::StrCat(vi->name(), ":", axis), rows,
+                     absl::StrCat("axis 0 of input '", vi->name(), "' is ", DimValue(*vi, 0),
+                                  " but ", runner, " runs a batch of ", rows, ", as axis ", axis,
+                                  " holds: a time-major input, axis ", axis,
+                                  " taken as the batch (--batch-dim to choose)"));
+      }
+    }
     return Found(absl::StrCat(vi->name(), ":0"), DimValue(*vi, 0),
                  absl::StrCat("no dynamic batch axis: axis 0 of the first input of rank >= 2 ('",
                               vi->name(), "') taken as the batch (--batch-dim to choose)"));

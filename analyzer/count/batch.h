@@ -24,11 +24,15 @@ struct DimChoice {
 // the heuristics, in order: a symbolic input dim named like a batch ("batch",
 // "batch_size", "N", "B"); the batch axis of a recurrent node (LSTM/GRU/RNN)
 // reading a graph input; a dynamic axis 0 that is not named like a sequence;
-// axis 0 of the first data input of rank >= 2; else one example.
-// `original` is the main graph as the file declared it, `bound` after binding.
+// axis 0 of the first data input of rank >= 2 (cross-checked against the
+// batch a recurrent node runs, from `values`: a time-major input [T, B, ...]
+// whose LSTM runs B rows has its batch at the axis that holds B); else one
+// example. `original` is the main graph as the file declared it, `bound`
+// after binding; `values` may be null.
 absl::StatusOr<DimChoice> ChooseBatch(const onnx::GraphProto& original,
                                       const onnx::GraphProto& bound, const BindResult& binding,
-                                      const std::string& requested);
+                                      const std::string& requested,
+                                      const ValueTable* values = nullptr);
 
 // `requested` is --seq-dim, empty for the heuristics: the sequence axis of
 // the first recurrent node; else a symbolic input dim named like a sequence
