@@ -284,5 +284,22 @@ TEST(ControlFlow, AValueGivenForTheConditionPicksTheBranch) {
   EXPECT_FALSE(AnalyzeFile(Data("subgraph_if_outer_scope.onnx"), o).ok());
 }
 
+TEST(ControlFlow, ATorchScriptIfOnTheSampleRate) {
+  // tools/export_torch_control_flow.py: sr == 16000 reshapes x [1, 512] to [1, 8, 64]
+  // (the shape from the outer scope) for a Linear 64 -> 32: 32,768 + 256 bias; else
+  // pads to [1, 9, 64]: 36,864 + 288, + the pad's Mul and Sub; + Equal 1.
+  const Report unknown = Analyze("torch/vad_if_script.onnx");
+  EXPECT_EQ(unknown.forward().coverage().uncounted(), 0);
+  EXPECT_EQ(unknown.forward().flops(), 37155.0);
+  EXPECT_EQ(unknown.forward().flops_low(), 33025.0);
+  AnalyzeOptions o;
+  o.bindings.values = {{"sr", {16000}}};
+  const Report at16k = Analyze("torch/vad_if_script.onnx", o);
+  EXPECT_EQ(at16k.forward().flops(), 33025.0);
+  EXPECT_EQ(at16k.forward().matmul_flops(), 32768.0);
+  o.bindings.values = {{"sr", {8000}}};
+  EXPECT_EQ(Analyze("torch/vad_if_script.onnx", o).forward().flops(), 37155.0);
+}
+
 }  // namespace
 }  // namespace onnx_flops
