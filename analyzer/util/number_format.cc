@@ -55,7 +55,7 @@ std::string Si(double x, bool pad) {
     v /= 1000;
     ++u;
   }
-  if (u == 0) return absl::StrFormat(pad ? "%.0f " : "%.0f", v);
+  if (u == 0) return pad ? absl::StrFormat("%.0f ", v) : absl::StrFormat("%.0f", v);
   return absl::StrFormat("%.3g %s", v, kUnits[u]);
 }
 
