@@ -137,6 +137,20 @@ bool UnsafeForOnnxInference(const onnx::NodeProto& node) {
   // give wrong shapes without crashing, or hold the helper to its time limit.
   if (!IsDefaultDomain(node.domain())) return false;
   const std::string& op = node.op_type();
+  if (op == "Scan") {
+    // ONNX sizes vectors by num_scan_inputs: 2^31 of them is gigabytes,
+    // which the helper's memory limit stops at once in a normal build but
+    // which takes it half a minute to allocate where there is no limit
+    // (sanitizer builds). A Scan has at most as many scan inputs as inputs.
+    int given = 0;
+    int64_t scans = 0;
+    for (const auto& a : node.attribute()) {
+      if (a.name() != "num_scan_inputs") continue;
+      ++given;
+      scans = a.i();
+    }
+    return given != 1 || scans < 1 || scans > node.input_size();
+  }
   const bool conv = op == "Conv" || op == "ConvInteger" || op == "QLinearConv" ||
                     op == "ConvTranspose";
   const bool pool = op == "MaxPool" || op == "AveragePool" || op == "LpPool";
