@@ -106,4 +106,25 @@ absl::StatusOr<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph,
   return order;
 }
 
+namespace {
+
+void Visit(const onnx::GraphProto& graph, int depth,
+           const std::function<void(const onnx::GraphProto&, int)>& visit) {
+  if (depth > 64) return;
+  visit(graph, depth);
+  for (const auto& node : graph.node()) {
+    for (const auto& a : node.attribute()) {
+      if (a.has_g()) Visit(a.g(), depth + 1, visit);
+      for (const auto& g : a.graphs()) Visit(g, depth + 1, visit);
+    }
+  }
+}
+
+}  // namespace
+
+void ForEachGraph(const onnx::GraphProto& graph,
+                  const std::function<void(const onnx::GraphProto&, int depth)>& visit) {
+  Visit(graph, 0, visit);
+}
+
 }  // namespace onnx_flops

@@ -3,6 +3,7 @@
 #ifndef ONNX_FLOPS_ANALYZER_LOAD_GRAPH_ORDER_H_
 #define ONNX_FLOPS_ANALYZER_LOAD_GRAPH_ORDER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,13 @@ using ConsumerMap = absl::flat_hash_map<absl::string_view, std::vector<const onn
 // it does not produce itself is taken as such, not as an error.
 absl::StatusOr<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph,
                                                   bool* was_sorted, bool is_subgraph = false);
+
+// Calls `visit` on `graph` and then on each of its subgraphs (Loop/Scan
+// bodies, If branches, any graph attribute), depth first, with the nesting
+// depth (0 for `graph`). Subgraphs nested deeper than 64 levels are skipped:
+// a hostile file can nest them without end.
+void ForEachGraph(const onnx::GraphProto& graph,
+                  const std::function<void(const onnx::GraphProto&, int depth)>& visit);
 
 }  // namespace onnx_flops
 

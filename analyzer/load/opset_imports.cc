@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "analyzer/load/graph_order.h"
 
 namespace onnx_flops {
 namespace {
@@ -19,19 +20,6 @@ constexpr KnownDomain kKnownDomains[] = {
     {"ai.onnx.ml", 3},          {"ai.onnx.training", 1},         {"ai.onnx.preview.training", 1},
 };
 
-constexpr int kMaxDepth = 64;  // nesting a hostile file could make endless
-
-void CountDomains(const onnx::GraphProto& graph, int depth, std::map<std::string, int>* used) {
-  if (depth > kMaxDepth) return;
-  for (const auto& node : graph.node()) {
-    ++(*used)[node.domain() == "ai.onnx" ? "" : node.domain()];
-    for (const auto& a : node.attribute()) {
-      if (a.has_g()) CountDomains(a.g(), depth + 1, used);
-      for (const auto& g : a.graphs()) CountDomains(g, depth + 1, used);
-    }
-  }
-}
-
 }  // namespace
 
 std::vector<std::string> ImportUsedDomains(onnx::ModelProto* model) {
@@ -40,7 +28,9 @@ std::vector<std::string> ImportUsedDomains(onnx::ModelProto* model) {
     imported.insert(imp.domain() == "ai.onnx" ? "" : imp.domain());
   }
   std::map<std::string, int> used;  // sorted: the warnings come in a fixed order
-  CountDomains(model->graph(), 0, &used);
+  ForEachGraph(model->graph(), [&](const onnx::GraphProto& graph, int) {
+    for (const auto& node : graph.node()) ++used[node.domain() == "ai.onnx" ? "" : node.domain()];
+  });
   std::vector<std::string> warnings;
   for (const auto& [domain, nodes] : used) {
     if (imported.contains(domain)) continue;

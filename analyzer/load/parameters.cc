@@ -2,13 +2,12 @@
 
 #include <string>
 
+#include "analyzer/load/graph_order.h"
 #include "analyzer/util/element_type.h"
 #include "rules/rule.h"
 
 namespace onnx_flops {
 namespace {
-
-constexpr int kMaxDepth = 64;  // nesting a hostile file could make endless
 
 bool IsFloating(int32_t t) {
   return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
@@ -24,24 +23,9 @@ double StoredElements(const google::protobuf::RepeatedField<int64_t>& dims) {
   return n <= 1e30 ? n : -1;
 }
 
-// Names read at a quantized weight slot anywhere in `graph` and its subgraphs.
-void QuantizedSlots(const onnx::GraphProto& graph, int depth,
-                    absl::flat_hash_set<std::string>* names) {
-  if (depth > kMaxDepth) return;
-  for (const auto& n : graph.node()) {
-    const Rule* rule = FindRule(DefaultRules(), n.domain(), n.op_type());
-    const int slot = rule == nullptr ? -1 : rule->backward.quantized_weight;
-    if (slot >= 0 && slot < n.input_size() && !n.input(slot).empty()) names->insert(n.input(slot));
-    for (const auto& a : n.attribute()) {
-      if (a.has_g()) QuantizedSlots(a.g(), depth + 1, names);
-      for (const auto& g : a.graphs()) QuantizedSlots(g, depth + 1, names);
-    }
-  }
-}
-
+// One graph's own tensors (its subgraphs are visited on their own).
 void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<std::string>& skip,
            const absl::flat_hash_set<std::string>& quantized, ParameterCount* out) {
-  if (depth > kMaxDepth) return;
   auto add = [&](int32_t type, double n, bool weight) {
     out->bytes += n * static_cast<double>(ElementBytes(type));
     if (weight) out->parameters += n;
@@ -87,10 +71,6 @@ void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<s
         }
       }
     }
-    for (const auto& a : node.attribute()) {
-      if (a.has_g()) Count(a.g(), depth + 1, skip, quantized, out);
-      for (const auto& g : a.graphs()) Count(g, depth + 1, skip, quantized, out);
-    }
   }
 }
 
@@ -98,10 +78,21 @@ void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<s
 
 ParameterCount CountParameters(const onnx::GraphProto& graph,
                                const absl::flat_hash_set<std::string>& skip) {
+  // Names read at a quantized op's weight slot, in any graph.
   absl::flat_hash_set<std::string> quantized;
-  QuantizedSlots(graph, 0, &quantized);
+  ForEachGraph(graph, [&](const onnx::GraphProto& g, int) {
+    for (const auto& n : g.node()) {
+      const Rule* rule = FindRule(DefaultRules(), n.domain(), n.op_type());
+      const int slot = rule == nullptr ? -1 : rule->backward.quantized_weight;
+      if (slot >= 0 && slot < n.input_size() && !n.input(slot).empty()) {
+        quantized.insert(n.input(slot));
+      }
+    }
+  });
   ParameterCount out;
-  Count(graph, 0, skip, quantized, &out);
+  ForEachGraph(graph, [&](const onnx::GraphProto& g, int depth) {
+    Count(g, depth, skip, quantized, &out);
+  });
   return out;
 }
 
