@@ -55,51 +55,45 @@ double TotalFlops(const WalkResult& r) {
 void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Scope& scope,
           const WalkOptions& options, const Frame& frame, WalkResult* out);
 
-// Fills what `body`'s input `k` lacks (its type, unknown dims) from `from`.
-void Seed(const onnx::GraphProto& body, int k, const TensorInfo* from, ValueTable* table) {
-  if (from == nullptr || k >= body.input_size()) return;
-  const std::string& name = body.input(k).name();
-  auto [it, inserted] = table->try_emplace(name);
-  TensorInfo& t = it->second;
-  if (inserted) t.name = name;
-  if (t.elem_type == 0) t.elem_type = from->elem_type;
-  if (!from->has_shape) return;
-  if (!t.has_shape) {
-    t.has_shape = true;
-    t.dims = from->dims;
-    t.dim_names.assign(t.dims.size(), "");
-  } else if (t.dims.size() == from->dims.size()) {
-    for (size_t i = 0; i < t.dims.size(); ++i) {
-      if (t.dims[i] < 0) t.dims[i] = from->dims[i];
-    }
-  }
-}
-
 // The shapes a Loop or Scan body's inputs take from the node: Loop's states
 // (body inputs 2...) its inputs 2...; Scan's states its state inputs, and
 // each scan input's slice its input less the scan axis. A state is taken to
-// keep its initial shape (values are not seeded: they change per trip).
-void SeedBodyInputs(const onnx::NodeProto& node, const onnx::GraphProto& body,
-                    const Scope& scope, ValueTable* table) {
+// keep its initial shape.
+std::vector<TensorInfo> BodySeeds(const onnx::NodeProto& node, const onnx::GraphProto& body,
+                                  const Scope& scope) {
+  std::vector<TensorInfo> seeds;
+  // Body input k takes what `from` says of it: its type and shape, no values
+  // (a state's values change per trip).
+  auto seed = [&](int k, const TensorInfo* from) {
+    if (from == nullptr || k >= body.input_size()) return;
+    TensorInfo t;
+    t.name = body.input(k).name();
+    t.elem_type = from->elem_type;
+    t.has_shape = from->has_shape;
+    t.dims = from->dims;
+    t.dim_names.assign(t.dims.size(), "");
+    seeds.push_back(std::move(t));
+  };
   auto find = [&](int i) -> const TensorInfo* {
     return i < node.input_size() && !node.input(i).empty() ? scope.Find(node.input(i)) : nullptr;
   };
   if (node.op_type() == "Loop") {
-    for (int k = 2; k < body.input_size(); ++k) Seed(body, k, find(k), table);
-    return;
+    for (int k = 2; k < body.input_size(); ++k) seed(k, find(k));
+    return seeds;
   }
-  if (node.op_type() != "Scan" || node.input_size() != body.input_size()) return;  // opset 8
+  if (node.op_type() != "Scan" || node.input_size() != body.input_size()) return seeds;  // opset 8
   int64_t scans = 0;
   std::vector<int64_t> axes;
   for (const auto& a : node.attribute()) {
     if (a.name() == "num_scan_inputs") scans = a.i();
     if (a.name() == "scan_input_axes") axes.assign(a.ints().begin(), a.ints().end());
   }
-  const int states = body.input_size() - static_cast<int>(std::clamp<int64_t>(scans, 0, body.input_size()));
+  const int states =
+      body.input_size() - static_cast<int>(std::clamp<int64_t>(scans, 0, body.input_size()));
   for (int k = 0; k < body.input_size(); ++k) {
     const TensorInfo* in = find(k);
     if (k < states || in == nullptr || !in->has_shape) {
-      Seed(body, k, in, table);
+      seed(k, in);
       continue;
     }
     const size_t m = static_cast<size_t>(k - states);
@@ -109,10 +103,9 @@ void SeedBodyInputs(const onnx::NodeProto& node, const onnx::GraphProto& body,
     if (axis < 0 || axis >= rank) continue;
     TensorInfo slice = *in;
     slice.dims.erase(slice.dims.begin() + axis);
-    slice.dim_names.assign(slice.dims.size(), "");
-    slice.has_values = false;
-    Seed(body, k, &slice, table);
+    seed(k, &slice);
   }
+  return seeds;
 }
 
 // Counts the subgraphs a control-flow rule asked for into `out` (a fresh
@@ -154,9 +147,9 @@ std::string WalkSubgraphs(const onnx::NodeProto& node, const Cost& cost, const S
     }
     ValueTable table = BuildValueTable(*g, {});
     // Our propagators inside the body, with the enclosing scopes visible.
-    SeedBodyInputs(node, *g, scope, &table);
     PropagateSubgraph(
-        *g, *order, [&](const std::string& name) { return scope.Find(name); },
+        *g, *order, BodySeeds(node, *g, scope),
+        [&](const std::string& name) { return scope.Find(name); },
         [&](const onnx::NodeProto& n) -> int64_t {
           auto it = options.opsets->find(CanonicalDomain(n.domain()));
           return it == options.opsets->end() ? 0 : it->second;

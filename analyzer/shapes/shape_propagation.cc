@@ -318,9 +318,15 @@ bool Resolved(const onnx::GraphProto& graph, const ValueTable& values) {
 }  // namespace
 
 int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
+                      const std::vector<TensorInfo>& seeds,
                       const std::function<const TensorInfo*(const std::string&)>& outer,
                       const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
                       ValueTable* table) {
+  for (const TensorInfo& seed : seeds) {
+    auto [it, inserted] = table->try_emplace(seed.name);
+    if (inserted) it->second.name = seed.name;
+    Merge(it->second, seed, /*authoritative=*/false);
+  }
   // Outer-scope values the body reads, copied in: propagators see one table.
   for (int i : order) {
     for (const auto& in : graph.node(i).input()) {

@@ -52,13 +52,16 @@ absl::StatusOr<std::vector<TensorInfo>> PropagateNode(const onnx::NodeProto& nod
 
 // Our propagators over a subgraph (a Loop/Scan body, an If branch) in
 // `order`, repeated until nothing changes (at most 4 passes). `table` holds
-// the subgraph's own values (BuildValueTable); a value the body reads from an
-// enclosing scope is looked up with `outer` and copied in first, so a Pad or
-// Reshape whose operands come from outer initializers, Shape of an outer
-// tensor or a chain of constants is shaped. `opset_of` gives the version the
-// model imports for a node's domain. Returns how many outputs got a more
-// precise shape or values.
+// the subgraph's own values (BuildValueTable); `seeds` (a body input's name
+// and what the node's inputs say of it: a Loop state's initial shape, one
+// slice of a Scan input) refine them first, where they are not known; a
+// value the body reads from an enclosing scope is looked up with `outer` and
+// copied in, so a Pad or Reshape whose operands come from outer
+// initializers, Shape of an outer tensor or a chain of constants is shaped.
+// `opset_of` gives the version the model imports for a node's domain.
+// Returns how many outputs got a more precise shape or values.
 int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
+                      const std::vector<TensorInfo>& seeds,
                       const std::function<const TensorInfo*(const std::string&)>& outer,
                       const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
                       ValueTable* table);
