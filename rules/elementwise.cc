@@ -143,6 +143,21 @@ Kind KindOf(absl::string_view op) {
   return Kind::kArith;
 }
 
+// Logic (nonzero is true) and comparisons: 1 or 0, the same for exact
+// integers and doubles.
+template <typename T>
+std::optional<T> LogicOrCompare(absl::string_view op, T a, T b) {
+  if (op == "And") return (a != 0 && b != 0) ? 1 : 0;
+  if (op == "Or") return (a != 0 || b != 0) ? 1 : 0;
+  if (op == "Xor") return ((a != 0) != (b != 0)) ? 1 : 0;
+  if (op == "Equal") return a == b;
+  if (op == "Less") return a < b;
+  if (op == "Greater") return a > b;
+  if (op == "LessOrEqual") return a <= b;
+  if (op == "GreaterOrEqual") return a >= b;
+  return std::nullopt;
+}
+
 // Exact int64 arithmetic; nullopt on overflow, division by zero or an op
 // without an integer meaning here.
 std::optional<int64_t> IntBinary(absl::string_view op, int64_t a, int64_t b, bool fmod) {
@@ -176,15 +191,7 @@ std::optional<int64_t> IntBinary(absl::string_view op, int64_t a, int64_t b, boo
   if (op == "BitwiseAnd") return a & b;
   if (op == "BitwiseOr") return a | b;
   if (op == "BitwiseXor") return a ^ b;
-  if (op == "And") return (a != 0 && b != 0) ? 1 : 0;
-  if (op == "Or") return (a != 0 || b != 0) ? 1 : 0;
-  if (op == "Xor") return ((a != 0) != (b != 0)) ? 1 : 0;
-  if (op == "Equal") return a == b;
-  if (op == "Less") return a < b;
-  if (op == "Greater") return a > b;
-  if (op == "LessOrEqual") return a <= b;
-  if (op == "GreaterOrEqual") return a >= b;
-  return std::nullopt;
+  return LogicOrCompare(op, a, b);
 }
 
 std::optional<double> DoubleBinary(absl::string_view op, double a, double b, bool fmod) {
@@ -201,16 +208,8 @@ std::optional<double> DoubleBinary(absl::string_view op, double a, double b, boo
   if (op == "Pow") return std::pow(a, b);
   if (op == "Max") return std::max(a, b);
   if (op == "Min") return std::min(a, b);
-  if (op == "And") return (a != 0 && b != 0) ? 1 : 0;
-  if (op == "Or") return (a != 0 || b != 0) ? 1 : 0;
-  if (op == "Xor") return ((a != 0) != (b != 0)) ? 1 : 0;
-  if (op == "Equal") return a == b;
-  if (op == "Less") return a < b;
-  if (op == "Greater") return a > b;
-  if (op == "LessOrEqual") return a <= b;
-  if (op == "GreaterOrEqual") return a >= b;
   if (op == "PRelu") return a < 0 ? a * b : a;
-  return std::nullopt;
+  return LogicOrCompare(op, a, b);
 }
 
 }  // namespace
