@@ -239,6 +239,32 @@ TEST(Analyze, ReshapeFromComputedShapeIsPropagated) {
   EXPECT_EQ(r.forward().vector_flops(), 21600.0 + 21600 + 30);
 }
 
+// In-memory models for the cases no testdata/ file shows: a float input
+// (a dim of -1 is left symbolic, named by `param`) and float weights.
+onnx::ValueInfoProto* AddInput(onnx::GraphProto* g, const std::string& name, Dims dims,
+                               const std::string& param = "") {
+  onnx::ValueInfoProto* x = g->add_input();
+  x->set_name(name);
+  auto* tt = x->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : dims) {
+    auto* dim = tt->mutable_shape()->add_dim();
+    if (d < 0) {
+      dim->set_dim_param(param);
+    } else {
+      dim->set_dim_value(d);
+    }
+  }
+  return x;
+}
+
+void AddWeight(onnx::GraphProto* g, const std::string& name, Dims dims) {
+  onnx::TensorProto* w = g->add_initializer();
+  w->set_name(name);
+  w->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : dims) w->add_dims(d);
+}
+
 TEST(Analyze, AnImpossibleNodeNamesTheUnboundDimsTakenAsOne) {
   // x [1, 1, samples] through a Conv with a 512-tap kernel: with samples taken as 1
   // the window is longer than the input, so the node is uncounted, and the
@@ -246,17 +272,8 @@ TEST(Analyze, AnImpossibleNodeNamesTheUnboundDimsTakenAsOne) {
   onnx::ModelProto m;
   m.add_opset_import()->set_version(13);
   onnx::GraphProto* g = m.mutable_graph();
-  onnx::ValueInfoProto* x = g->add_input();
-  x->set_name("x");
-  auto* tt = x->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(onnx::TensorProto::FLOAT);
-  tt->mutable_shape()->add_dim()->set_dim_value(1);
-  tt->mutable_shape()->add_dim()->set_dim_value(1);
-  tt->mutable_shape()->add_dim()->set_dim_param("samples");
-  onnx::TensorProto* w = g->add_initializer();
-  w->set_name("W");
-  w->set_data_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : {258, 1, 512}) w->add_dims(d);
+  AddInput(g, "x", {1, 1, -1}, "samples");
+  AddWeight(g, "W", {258, 1, 512});
   onnx::NodeProto* conv = g->add_node();
   conv->set_op_type("Conv");
   conv->add_input("x");
@@ -285,19 +302,9 @@ TEST(Analyze, ATimeMajorStaticInputTakesTheBatchTheRecurrenceRuns) {
   onnx::ModelProto m;
   m.add_opset_import()->set_version(13);
   onnx::GraphProto* g = m.mutable_graph();
-  onnx::ValueInfoProto* x = g->add_input();
-  x->set_name("x");
-  auto* tt = x->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : {20, 1, 8}) tt->mutable_shape()->add_dim()->set_dim_value(d);
-  auto weight = [&](const char* name, std::vector<int64_t> dims) {
-    onnx::TensorProto* w = g->add_initializer();
-    w->set_name(name);
-    w->set_data_type(onnx::TensorProto::FLOAT);
-    for (int64_t d : dims) w->add_dims(d);
-  };
-  weight("W", {1, 16, 8});
-  weight("R", {1, 16, 4});
+  AddInput(g, "x", {20, 1, 8});
+  AddWeight(g, "W", {1, 16, 8});
+  AddWeight(g, "R", {1, 16, 4});
   onnx::NodeProto* relu = g->add_node();
   relu->set_op_type("Relu");
   relu->add_input("x");
