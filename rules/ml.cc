@@ -38,6 +38,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "rules/elementwise.h"
 #include "rules/families.h"
 #include "rules/propagate.h"
 
@@ -89,20 +90,12 @@ bool IsClassifier(const NodeView& v) {
 
 constexpr char kScalerFormula[] = "2*numel(X) ((x - offset) * scale)";
 absl::StatusOr<Cost> CountScaler(const NodeView& v) {
-  OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
-  Cost c;
-  c.vector_flops = 2 * NumElements(x);
-  c.detail = absl::StrCat("2*numel(X), X ", DimsToString(x));
-  return c;
+  return PerElementCost(v, 2, /*first_input_only=*/true);
 }
 
 constexpr char kCompareFormula[] = "1*numel(X) (a comparison per element)";
 absl::StatusOr<Cost> CountCompare(const NodeView& v) {
-  OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
-  Cost c;
-  c.vector_flops = NumElements(x);
-  c.detail = absl::StrCat("numel(X), X ", DimsToString(x));
-  return c;
+  return PerElementCost(v, 1, /*first_input_only=*/true);
 }
 
 constexpr char kNormalizerFormula[] =
