@@ -25,6 +25,7 @@ void RegisterContribRules(RuleRegistry& r);    // rules/contrib.cc: com.microsof
 void RegisterQuantizedRules(RuleRegistry& r);  // rules/quantized.cc: integer and N-bit matmuls
 void RegisterTrainingOpRules(RuleRegistry& r); // rules/training_ops.cc: losses, optimizers
 void RegisterMlRules(RuleRegistry& r);         // rules/ml.cc: the ai.onnx.ml domain
+void RegisterSignalRules(RuleRegistry& r);     // rules/signal.cc: DFT, STFT, windows, MelWeightMatrix
 
 }  // namespace onnx_flops
 

@@ -125,6 +125,7 @@ const RuleRegistry& DefaultRules() {
     RegisterQuantizedRules(*r);
     RegisterTrainingOpRules(*r);
     RegisterMlRules(*r);
+    RegisterSignalRules(*r);
     return r;
   }();
   return *registry;
