@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -186,6 +187,42 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
                    [](const OpTypeCost& a, const OpTypeCost& b) { return a.flops() > b.flops(); });
 }
 
+// Ops whose output size is data-dependent (rules/data_dependent.cc, TopK),
+// or an If, whose branches may differ in cost and in output shape.
+bool HasDataDependentOps(const onnx::ModelProto& model) {
+  bool found = false;
+  ForEachGraph(model.graph(), [&](const onnx::GraphProto& g, int) {
+    for (const auto& n : g.node()) {
+      const std::string& op = n.op_type();
+      found = found || op == "NonZero" || op == "Compress" || op == "Unique" ||
+              op == "NonMaxSuppression" || op == "TopK" || op == "If";
+    }
+  });
+  return found;
+}
+
+// The pass with every data-dependent size at its lower bound (and each
+// unknown If at its cheaper branch): shapes propagated again from the graph
+// as loaded, then walked. A node this pass cannot count adds nothing, which
+// keeps the figure a lower bound.
+double LowEndFlops(onnx::ModelProto model, const std::vector<int>& order,
+                   const WalkOptions& high) {
+  WalkOptions options = high;
+  options.rule_options.data_dependent_low = true;
+  InferOptions infer;
+  infer.order = &order;
+  infer.rule_options = &options.rule_options;
+  std::vector<std::string> ignored;
+  const ValueTable values = InferAllShapes(model, &ignored, infer);
+  WalkResult walked;
+  WalkGraph(model.graph(), order, Scope{&values, nullptr}, options, &walked);
+  double flops = 0;
+  for (const NodeResult& r : walked.nodes) {
+    if (r.status == NodeStatus::kCounted) flops += r.cost.flops();
+  }
+  return std::max(flops - walked.range_low_delta, 0.0);
+}
+
 }  // namespace
 
 void InitializeProtobuf() {
@@ -242,21 +279,28 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   if (!sorted) warnings.push_back("nodes are not in topological order; walked in sorted order");
   for (std::string& w : ImportUsedDomains(&model)) warnings.push_back(std::move(w));
 
-  InferOptions infer;
-  infer.order = &*order;
-  const ValueTable values = InferAllShapes(model, &warnings, infer);
-
-  FillModelInfo(loaded, declared, values, report.mutable_model(), &warnings);
-  for (const AssumedDim& a : binding->assumed) *report.add_assumed_dims() = a;
-  for (const BoundValue& v : binding->values) *report.add_bound_values() = v;
-
   const OpsetMap opsets = OpsetsOf(model);
   WalkOptions walk_options;
   walk_options.opsets = &opsets;
   walk_options.rules = &DefaultRules();
   walk_options.max_depth = options.load.max_depth;
   walk_options.rule_options.causal_attention_half = options.causal_half;
+  walk_options.rule_options.max_detections = options.max_detections;
   for (const auto& [name, trips] : options.loop_trips) walk_options.loop_trips[name] = trips;
+
+  // The low end of data-dependent sizes needs a second pass over the graph
+  // as it is before inference writes its shapes in.
+  std::optional<onnx::ModelProto> before_inference;
+  if (HasDataDependentOps(model)) before_inference = model;
+  InferOptions infer;
+  infer.order = &*order;
+  infer.rule_options = &walk_options.rule_options;
+  const ValueTable values = InferAllShapes(model, &warnings, infer);
+
+  FillModelInfo(loaded, declared, values, report.mutable_model(), &warnings);
+  for (const AssumedDim& a : binding->assumed) *report.add_assumed_dims() = a;
+  for (const BoundValue& v : binding->values) *report.add_bound_values() = v;
+
   WalkResult walked;
   WalkGraph(model.graph(), *order, Scope{&values, nullptr}, walk_options, &walked);
   report.mutable_model()->set_subgraph_nodes(walked.subgraph_nodes);
@@ -265,6 +309,26 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   Forward* f = report.mutable_forward();
   FillForward(walked.nodes, options.per_node, f);
   if (range_low_delta > 0) f->set_flops_low(f->flops() - range_low_delta);
+  for (const NodeResult& r : walked.nodes) {
+    if (r.cost.bound.empty()) continue;
+    DataBound* b = f->add_bounds();
+    b->set_node(r.name);
+    b->set_op_type(r.op_type);
+    b->set_bound(r.cost.bound);
+  }
+  if ((f->bounds_size() > 0 || range_low_delta > 0) && before_inference.has_value()) {
+    // Downstream of an unknown If, shapes follow the larger branch in the
+    // first pass and the smaller one in this one.
+    f->set_flops_low(
+        std::min(LowEndFlops(*std::move(before_inference), *order, walk_options), f->flops()));
+  }
+  if (f->bounds_size() > 0) {
+    warnings.push_back(absl::StrCat(
+        f->bounds_size(), " data-dependent size", f->bounds_size() == 1 ? " was" : "s were",
+        " counted at the upper bound the graph sets (forward.bounds; --detections N caps "
+        "NonMaxSuppression): the total is the high end of the range ", Grouped(f->flops_low()),
+        " .. ", Grouped(f->flops()), ", whose low end takes them at 0"));
+  }
 
   absl::StatusOr<DimChoice> batch =
       ChooseBatch(declared, model.graph(), *binding, options.batch_dim, &values);

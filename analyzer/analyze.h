@@ -23,6 +23,9 @@ struct AnalyzeOptions {
   bool causal_half = false;         // --causal-half: causal attention ops at half their score work
   // --loop-trips NODE=N: trip counts for Loops whose count is not a constant.
   std::vector<std::pair<std::string, int64_t>> loop_trips;
+  // --detections N: NonMaxSuppression selects at most N boxes in all (0: the
+  // graph's own limit sets the upper bound).
+  int64_t max_detections = 0;
   bool per_node = false;            // fill forward.nodes
   bool sha256 = false;              // fill model.sha256 (reads every byte of the file)
   TrainingOptions training;

@@ -705,11 +705,6 @@ absl::StatusOr<Outputs> ShapeOfCast(const NodeView& v) {
 
 // ---- Shape-only ops with a rule of their own ----
 
-absl::StatusOr<Outputs> ShapeOfNonZero(const NodeView& v) {
-  const TensorInfo* x = In(v, 0);
-  return Outputs{Shaped(kInt64, {Ranked(x) ? static_cast<int64_t>(x->dims.size()) : -1, -1})};
-}
-
 absl::StatusOr<Outputs> ShapeOfOneHot(const NodeView& v) {
   const TensorInfo* idx = In(v, 0);
   const int32_t elem = ElemOf(In(v, 2));
@@ -735,17 +730,6 @@ absl::StatusOr<Outputs> ShapeOfDepthSpace(const NodeView& v) {
   } else {
     out = {x->dims[0], mul(x->dims[1], b * b), div(x->dims[2], b), div(x->dims[3], b)};
   }
-  return Outputs{Shaped(x->elem_type, out)};
-}
-
-absl::StatusOr<Outputs> ShapeOfCompress(const NodeView& v) {
-  const TensorInfo* x = In(v, 0);
-  if (!Ranked(x)) return Outputs{TypeOnly(ElemOf(x))};
-  if (!HasAttr(v, "axis")) return Outputs{Shaped(x->elem_type, {-1})};
-  OF_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(AttrInt(v, "axis", 0),
-                                                  static_cast<int64_t>(x->dims.size())));
-  Dims out = x->dims;
-  out[static_cast<size_t>(axis)] = -1;
   return Outputs{Shaped(x->elem_type, out)};
 }
 
@@ -862,10 +846,7 @@ constexpr MovementOp kOps[] = {
     {"GatherND", kMove, "indexes by N-d index tuples", ShapeOfGatherNd},
     {"Scatter", kMove, "deprecated ScatterElements (opsets 9-10), no reduction", ShapeOfUnary},
     {"TensorScatter", kMove, "opset 24: writes updates into a cache tensor", nullptr},
-    {"Compress", kMove, "selects slices where the condition is true", ShapeOfCompress},
-    {"NonZero", kMove, "selects the indices of non-zero elements; the tests are not counted", ShapeOfNonZero},
     {"Trilu", kMove, "keeps the upper or lower triangle, zeroes the rest", ShapeOfUnary},
-    {"Unique", kMove, "deduplicates; sorting comparisons are not counted", nullptr},
     {"Dropout", kMove,
      "inference: identity; the training_mode input (opset 12+; is_test before opset 7) "
      "and the random mask and scaling it would apply are not counted", ShapeOfIdentity},

@@ -194,7 +194,8 @@ absl::StatusOr<Cost> CountCumSum(const NodeView& v) {
 constexpr char kTopKFormula[] =
     "rows * (L-1) * ceil(log2(k+1)) comparisons (bounded-heap selection); "
     "L = dim of X along axis, rows = numel(X)/L, k from input 1 (attribute 'k' "
-    "before opset 10) or from the output shape";
+    "before opset 10) or from the output shape; k computed at run time: at most L "
+    "(a bound the report names; 0 at the low end of the range)";
 
 absl::StatusOr<Cost> CountTopK(const NodeView& v) {
   OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
@@ -225,6 +226,13 @@ absl::StatusOr<Cost> CountTopK(const NodeView& v) {
       k_source = "output shape";
     }
   }
+  std::string bound;
+  if (k_source == "output shape" && HasInput(v, 1) && v.inputs[1] != nullptr &&
+      !v.inputs[1]->has_values) {
+    bound = absl::StrCat("k at most ", FormatCount(static_cast<double>(x[static_cast<size_t>(axis)])),
+                         ", the length of axis ", axis, " (k is computed at run time; bind it "
+                         "with --value ", v.node->input(1), "=K if it is a graph input)");
+  }
   const double len = static_cast<double>(x[static_cast<size_t>(axis)]);
   if (k < 0 || static_cast<double>(k) > len) {
     return absl::InvalidArgumentError(
@@ -236,6 +244,7 @@ absl::StatusOr<Cost> CountTopK(const NodeView& v) {
   c.vector_flops = rows * std::max(len - 1, 0.0) * depth;
   c.detail = absl::StrCat("rows*(L-1)*ceil(log2(k+1)), rows=", FormatCount(rows),
                           " L=", FormatCount(len), " k=", k, " (", k_source, ")");
+  if (!bound.empty() && !(v.options != nullptr && v.options->data_dependent_low)) c.bound = bound;
   return c;
 }
 
@@ -346,6 +355,11 @@ absl::StatusOr<Outputs> ShapeOfTopK(const NodeView& v) {
     k = AttrInt(v, "k", 0);
   }
   if (k < -1) return absl::InvalidArgumentError(absl::StrCat("TopK k = ", k));
+  const int64_t len = x->dims[static_cast<size_t>(axis)];
+  if (k == -1 && len >= 0) {
+    // k unknown (data): at most the axis length, or 0 in the low pass.
+    k = v.options != nullptr && v.options->data_dependent_low ? 0 : len;
+  }
   Dims out = x->dims;
   out[static_cast<size_t>(axis)] = k;
   return Outputs{Shaped(x->elem_type, out), Shaped(kInt64, out)};

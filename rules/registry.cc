@@ -126,6 +126,7 @@ const RuleRegistry& DefaultRules() {
     RegisterTrainingOpRules(*r);
     RegisterMlRules(*r);
     RegisterSignalRules(*r);
+    RegisterDataDependentRules(*r);
     return r;
   }();
   return *registry;

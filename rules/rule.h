@@ -80,6 +80,10 @@ struct Cost {
   // counts (an If whose condition is unknown).
   std::vector<SubgraphCall> subgraphs;
   bool take_larger_subgraph = false;
+  // A data-dependent output size (NonZero's count, NonMaxSuppression's
+  // selections) taken at its bound rather than known: how, e.g. "at most 4,650
+  // rows: numel of 'scores'". The report lists these beside the range.
+  std::string bound;
 
   double flops() const { return matmul_flops + vector_flops; }
 };
@@ -89,6 +93,12 @@ struct RuleOptions {
   // --causal-half: attention ops whose mask is causal (unidirectional=1,
   // is_causal=1, do_rotary decoders...) count Q*K^T and scores*V at half.
   bool causal_attention_half = false;
+  // Data-dependent output sizes take their upper bound (the headline count)
+  // or, when set, their lower bound (the low end of the range).
+  bool data_dependent_low = false;
+  // --detections N: NonMaxSuppression keeps at most N boxes in all (0: the
+  // graph's own limit).
+  int64_t max_detections = 0;
 };
 
 // Read-only view of one node. Pointers in inputs/outputs are null where the

@@ -38,6 +38,8 @@ shapes
   --batch-dim NAME        the dim that counts examples: a symbolic dim or INPUT:AXIS
   --seq-dim NAME          the time axis of sequence models (per-token figures, --tokens)
   --loop-trips NODE=N     trip count of a Loop whose count is not a constant (repeatable)
+  --detections N          NonMaxSuppression selects at most N boxes in all (default: the
+                          graph's own limits bound data-dependent sizes)
   --steps-per-example K   the model is one step (a decoder step, a cell): an example is K passes
   --causal-half           count causal attention ops (is_causal, unidirectional) at their causal
                           score count (off by default: the kernels most frameworks run do it all)
@@ -355,6 +357,13 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
         return Usage(absl::StrCat("--loop-trips ", v, ": expected NODE=N with N from 0 to 2^40"));
       }
       args.analyze.loop_trips.emplace_back(v.substr(0, eq), trips);
+    } else if (name == "--detections") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      int64_t n = 0;
+      if (!absl::SimpleAtoi(v, &n) || n < 1 || n > kMaxDim) {
+        return Usage(absl::StrCat("--detections ", v, ": a whole number from 1 to 2^40"));
+      }
+      args.analyze.max_detections = n;
     } else if (name == "--examples" || name == "--epochs" || name == "--backward-ratio" ||
                name == "--tokens" || name == "--steps-per-example") {
       OF_ASSIGN_OR_RETURN(std::string v, take());

@@ -202,9 +202,32 @@ absl::StatusOr<DimChoice> ChooseBatch(const onnx::GraphProto& original,
     runner = absl::StrCat(node.op_type(), " '", node.name(), "'");
     break;
   }
+  // A detector's single image: the input is [C, H, W] and the graph makes
+  // the batch axis itself, so the first 2-D Conv reads [1, C', H', W'].
+  const onnx::NodeProto* first_conv = nullptr;
+  for (const auto& node : bound.node()) {
+    if (node.op_type() == "Conv" && node.domain().empty() && node.input_size() > 0) {
+      first_conv = &node;
+      break;
+    }
+  }
+  const TensorInfo* conv_in = nullptr;
+  if (first_conv != nullptr && values != nullptr) {
+    auto it = values->find(first_conv->input(0));
+    if (it != values->end() && it->second.has_shape) conv_in = &it->second;
+  }
   for (const auto* vi : DataInputs(bound)) {
     const auto* s = ShapeOf(*vi);
     if (s == nullptr || s->dim_size() < 2) continue;
+    if (s->dim_size() == 3 && conv_in != nullptr && conv_in->dims.size() == 4 &&
+        conv_in->dims[0] == 1) {
+      return Found(absl::StrCat(vi->name(), ":none"), 1,
+                   absl::StrCat("input '", vi->name(), "' is one ", DimValue(*vi, 0), "x",
+                                DimValue(*vi, 1), "x", DimValue(*vi, 2),
+                                " image: the graph adds the batch axis (the first Conv, '",
+                                first_conv->name(), "', reads a batch of 1), so one pass is "
+                                "one example (--batch-dim to choose)"));
+    }
     if (rows > 0 && DimValue(*vi, 0) != rows) {
       for (int axis = 1; axis < s->dim_size(); ++axis) {
         if (DimValue(*vi, axis) != rows) continue;

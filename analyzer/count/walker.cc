@@ -154,7 +154,7 @@ std::string WalkSubgraphs(const onnx::NodeProto& node, const Cost& cost, const S
           auto it = options.opsets->find(CanonicalDomain(n.domain()));
           return it == options.opsets->end() ? 0 : it->second;
         },
-        &table);
+        &table, &options.rule_options);
     const Scope inner{&table, &scope};
     double runs = frame.multiplier * trips;
     if (!(runs <= kMaxRuns)) {

@@ -18,6 +18,8 @@ struct TextOptions {
 };
 
 std::string RenderText(const Report& report, const TextOptions& options);
+// Why forward.flops_low .. flops is a range, in a few words.
+std::string RangeReason(const Forward& f);
 // Protobuf's JSON printer with the proto field names, pretty-printed, every
 // field present (zeros included) so consumers need no defaults.
 absl::StatusOr<std::string> RenderJson(const Report& report, bool pretty = true);

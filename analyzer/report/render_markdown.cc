@@ -76,6 +76,10 @@ std::string RenderMarkdown(const Report& r) {
   absl::StrAppend(&out, "| figure | value |\n|---|---|\n");
   absl::StrAppend(&out, "| forward FLOPs (batch ", f.batch_size(), ") | ", Count(f.flops()),
                   f.lower_bound() ? ", **a lower bound** (uncounted nodes below)" : "", " |\n");
+  if (f.flops_low() > 0) {
+    absl::StrAppend(&out, "| range | ", Count(f.flops_low()), " .. ", Count(f.flops()), " (",
+                    Cell(RangeReason(f)), ") |\n");
+  }
   absl::StrAppend(&out, "| per example | ", Count(f.flops_per_example()), " |\n");
   absl::StrAppend(&out, "| matmul/conv class | ", Count(f.matmul_flops()),
                   f.flops() > 0 ? absl::StrCat(", ", Percent(f.matmul_flops() / f.flops())) : "",
@@ -117,6 +121,15 @@ std::string RenderMarkdown(const Report& r) {
                     Grouped(op.matmul_flops()), " | ", Grouped(op.macs()), " |\n");
   }
   absl::StrAppend(&out, "\n</details>\n");
+  if (f.bounds_size() > 0) {
+    absl::StrAppend(&out, "\n<details><summary>Data-dependent sizes at their upper bound (",
+                    f.bounds_size(), ")</summary>\n\n| node | op type | bound |\n|---|---|---|\n");
+    for (const DataBound& b : f.bounds()) {
+      absl::StrAppend(&out, "| ", Cell(b.node()), " | ", Cell(b.op_type()), " | ", Cell(b.bound()),
+                      " |\n");
+    }
+    absl::StrAppend(&out, "\n</details>\n");
+  }
   if (f.uncounted_size() > 0) {
     absl::StrAppend(&out, "\n<details><summary>Uncounted nodes (", f.uncounted_size(),
                     ")</summary>\n\n| node | op type | reason |\n|---|---|---|\n");

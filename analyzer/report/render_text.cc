@@ -126,7 +126,11 @@ std::string RenderChecksText(const Report& r) {
   return out;
 }
 
-
+std::string RangeReason(const Forward& f) {
+  if (f.bounds_size() == 0) return "a branch condition is unknown";
+  return absl::StrCat(f.bounds_size(), " data-dependent size", f.bounds_size() == 1 ? "" : "s",
+                      " at the bounds the graph sets, low end at 0");
+}
 
 std::string RenderText(const Report& r, const TextOptions& options) {
   std::string out;
@@ -188,7 +192,7 @@ std::string RenderText(const Report& r, const TextOptions& options) {
   std::string total_note;
   if (f.flops_low() > 0) {
     absl::StrAppend(&total_note, "  (range ", Grouped(f.flops_low()), " .. ", Grouped(f.flops()),
-                    ": a branch condition is unknown)");
+                    ": ", RangeReason(f), ")");
   }
   if (f.lower_bound()) {
     absl::StrAppend(&total_note, "  (a lower bound: ", f.coverage().uncounted(), " uncounted node",
@@ -244,6 +248,18 @@ std::string RenderText(const Report& r, const TextOptions& options) {
       absl::StrAppend(&out, "  ", Pad(n.node(), width), " ", Pad(n.op_type(), 18), " ",
                       PadLeft(Grouped(n.flops()), 16), "  ", Pad(n.output_shape(), 18), " ",
                       n.detail(), "\n");
+    }
+  }
+  if (f.bounds_size() > 0) {
+    absl::StrAppend(&out, "\ndata-dependent sizes counted at their upper bound (", f.bounds_size(),
+                    ")\n");
+    constexpr int kShown = 20;
+    for (int i = 0; i < f.bounds_size() && i < kShown; ++i) {
+      const DataBound& bound = f.bounds(i);
+      absl::StrAppend(&out, "  ", bound.node(), " (", bound.op_type(), "): ", bound.bound(), "\n");
+    }
+    if (f.bounds_size() > kShown) {
+      absl::StrAppend(&out, "  ... and ", f.bounds_size() - kShown, " more (forward.bounds)\n");
     }
   }
   if (f.uncounted_size() > 0) {

@@ -1,6 +1,9 @@
 #include "analyzer/shapes/shape_propagation.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -146,9 +149,11 @@ class ValueInfoIndex {
   absl::flat_hash_map<std::string, onnx::ValueInfoProto*> by_name_;
 };
 
-NodeView ViewOf(const onnx::NodeProto& node, int64_t opset, const ValueTable& values) {
+NodeView ViewOf(const onnx::NodeProto& node, int64_t opset, const ValueTable& values,
+                const RuleOptions* options) {
   NodeView view;
   view.node = &node;
+  view.options = options;
   view.domain = CanonicalDomain(node.domain());
   view.opset = opset;
   for (const auto& in : node.input()) {
@@ -163,21 +168,125 @@ struct PassResult {
   int values = 0;
 };
 
+using Lookup = std::function<const TensorInfo*(const std::string&)>;
+using OpsetOfNode = std::function<int64_t(const onnx::NodeProto&)>;
+
+// If branches nested deeper than this are not entered (a hostile file can
+// nest them without end; real exports nest two or three).
+constexpr int kMaxIfDepth = 16;
+
+int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
+                   const std::vector<TensorInfo>& seeds, const Lookup& outer,
+                   const OpsetOfNode& opset_of, ValueTable* table, const RuleOptions* options,
+                   int depth);
+
+// The outputs of `branch` propagated with the enclosing values visible.
+std::vector<TensorInfo> BranchOutputs(const onnx::GraphProto& branch, const Lookup& outer,
+                                      const OpsetOfNode& opset_of, const RuleOptions* options,
+                                      int depth) {
+  bool sorted = true;
+  absl::StatusOr<std::vector<int>> order = TopologicalOrder(branch, &sorted, /*is_subgraph=*/true);
+  if (!order.ok()) return {};
+  ValueTable table = BuildValueTable(branch, {});
+  PropagateGraph(branch, *order, {}, outer, opset_of, &table, options, depth + 1);
+  std::vector<TensorInfo> outs;
+  for (const auto& o : branch.output()) {
+    auto it = table.find(o.name());
+    const TensorInfo* t = it != table.end() ? &it->second : outer(o.name());
+    outs.push_back(t != nullptr ? *t : TensorInfo());
+  }
+  return outs;
+}
+
+// What both branches allow: a dim the branches disagree on takes the larger
+// (the upper-bound pass) or the smaller (the low pass), as the walker counts
+// the more or the less expensive branch.
+TensorInfo JoinBranches(const TensorInfo& a, const TensorInfo& b, bool low) {
+  TensorInfo t;
+  t.elem_type = a.elem_type != 0 ? a.elem_type : b.elem_type;
+  if (!a.has_shape || !b.has_shape || a.dims.size() != b.dims.size()) return t;
+  t.has_shape = true;
+  for (size_t i = 0; i < a.dims.size(); ++i) {
+    const int64_t x = a.dims[i], y = b.dims[i];
+    t.dims.push_back(x < 0 || y < 0 ? -1 : x == y ? x : low ? std::min(x, y) : std::max(x, y));
+  }
+  t.dim_names.assign(t.dims.size(), "");
+  if (a.has_values && b.has_values && a.dims == b.dims && a.values == b.values) {
+    t.has_values = true;
+    t.values = a.values;
+    t.int_values = a.int_values;
+  }
+  return t;
+}
+
+// An If's outputs: the taken branch's when the condition is known, else
+// the join of both. Nullopt for a node that is not an If with two branches.
+std::optional<std::vector<TensorInfo>> PropagateIf(const onnx::NodeProto& node,
+                                                   const Lookup& lookup,
+                                                   const OpsetOfNode& opset_of,
+                                                   const RuleOptions* options, int depth) {
+  if (node.op_type() != "If" || !CanonicalDomain(node.domain()).empty() || depth >= kMaxIfDepth) {
+    return std::nullopt;
+  }
+  const onnx::GraphProto* then_branch = nullptr;
+  const onnx::GraphProto* else_branch = nullptr;
+  for (const auto& a : node.attribute()) {
+    if (a.name() == "then_branch" && a.has_g()) then_branch = &a.g();
+    if (a.name() == "else_branch" && a.has_g()) else_branch = &a.g();
+  }
+  if (then_branch == nullptr || else_branch == nullptr) return std::nullopt;
+  const TensorInfo* cond =
+      node.input_size() > 0 && !node.input(0).empty() ? lookup(node.input(0)) : nullptr;
+  if (cond != nullptr && cond->has_values && cond->values.size() == 1) {
+    return BranchOutputs(cond->values[0] != 0 ? *then_branch : *else_branch, lookup, opset_of,
+                         options, depth);
+  }
+  std::vector<TensorInfo> a = BranchOutputs(*then_branch, lookup, opset_of, options, depth);
+  std::vector<TensorInfo> b = BranchOutputs(*else_branch, lookup, opset_of, options, depth);
+  const bool low = options != nullptr && options->data_dependent_low;
+  std::vector<TensorInfo> outs;
+  for (size_t k = 0; k < a.size() && k < b.size(); ++k) outs.push_back(JoinBranches(a[k], b[k], low));
+  return outs;
+}
+
+// The rule's propagator, or PropagateIf for an If.
+absl::StatusOr<Outputs> PropagateOne(const onnx::NodeProto& node, const Rule* rule,
+                                     const NodeView& view, const Lookup& lookup,
+                                     const OpsetOfNode& opset_of, int depth) {
+  if (std::optional<std::vector<TensorInfo>> outs =
+          PropagateIf(node, lookup, opset_of, view.options, depth)) {
+    return *std::move(outs);
+  }
+  if (rule == nullptr || rule->propagate == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no propagator for ", node.op_type()));
+  }
+  return rule->propagate(view);
+}
+
 // One pass of our propagators over `graph` in `order`, growing `values`.
 // Shapes that got more precise are recorded in `index` (the graph's
 // value_info, for ONNX's next round) unless it is null; values found are
 // added to `found`.
 PassResult RunPass(const onnx::GraphProto& graph, const std::vector<int>& order,
                    const OpsetVersions& versions, const absl::flat_hash_set<int>& hidden,
-                   ValueInfoIndex* index, ValueTable& values, ValueTable& found) {
+                   const RuleOptions* options, ValueInfoIndex* index, ValueTable& values,
+                   ValueTable& found) {
   const RuleRegistry& registry = DefaultRules();
   PassResult result;
+  const Lookup lookup = [&values](const std::string& name) -> const TensorInfo* {
+    auto it = values.find(name);
+    return it == values.end() ? nullptr : &it->second;
+  };
+  const OpsetOfNode opset_of = [&versions](const onnx::NodeProto& n) {
+    return OpsetOf(versions, n);
+  };
   for (int i : order) {
     const onnx::NodeProto& node = graph.node(i);
     const Rule* rule = FindRule(registry, node.domain(), node.op_type());
-    const Propagator p = rule == nullptr ? nullptr : rule->propagate;
-    if (p == nullptr) continue;
-    absl::StatusOr<Outputs> outs = p(ViewOf(node, OpsetOf(versions, node), values));
+    if ((rule == nullptr || rule->propagate == nullptr) && node.op_type() != "If") continue;
+    absl::StatusOr<Outputs> outs =
+        PropagateOne(node, rule, ViewOf(node, OpsetOf(versions, node), values, options), lookup,
+                     opset_of, 0);
     if (!outs.ok()) continue;  // the rule that reads this node will say why
     for (TensorInfo& t : *outs) {
       for (int64_t& d : t.dims) d = d > kMaxDim ? -1 : d;  // nonsense: unknown
@@ -317,11 +426,12 @@ bool Resolved(const onnx::GraphProto& graph, const ValueTable& values) {
 
 }  // namespace
 
-int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
-                      const std::vector<TensorInfo>& seeds,
-                      const std::function<const TensorInfo*(const std::string&)>& outer,
-                      const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
-                      ValueTable* table) {
+namespace {
+
+int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
+                   const std::vector<TensorInfo>& seeds, const Lookup& outer,
+                   const OpsetOfNode& opset_of, ValueTable* table, const RuleOptions* options,
+                   int depth) {
   for (const TensorInfo& seed : seeds) {
     auto [it, inserted] = table->try_emplace(seed.name);
     if (inserted) it->second.name = seed.name;
@@ -336,14 +446,21 @@ int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& ord
     }
   }
   const RuleRegistry& registry = DefaultRules();
+  // Names the body does not define resolve in the enclosing scopes: an If
+  // branch in the body reads them implicitly.
+  const Lookup lookup = [&](const std::string& name) -> const TensorInfo* {
+    auto it = table->find(name);
+    return it != table->end() ? &it->second : outer(name);
+  };
   int changed = 0;
   for (int pass = 0; pass < 4; ++pass) {
     int this_pass = 0;
     for (int i : order) {
       const onnx::NodeProto& node = graph.node(i);
       const Rule* rule = FindRule(registry, node.domain(), node.op_type());
-      if (rule == nullptr || rule->propagate == nullptr) continue;
-      absl::StatusOr<Outputs> outs = rule->propagate(ViewOf(node, opset_of(node), *table));
+      if ((rule == nullptr || rule->propagate == nullptr) && node.op_type() != "If") continue;
+      absl::StatusOr<Outputs> outs = PropagateOne(
+          node, rule, ViewOf(node, opset_of(node), *table, options), lookup, opset_of, depth);
       if (!outs.ok()) continue;
       for (size_t k = 0; k < outs->size() && k < static_cast<size_t>(node.output_size()); ++k) {
         const std::string& name = node.output(static_cast<int>(k));
@@ -362,12 +479,22 @@ int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& ord
   return changed;
 }
 
+}  // namespace
+
+int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
+                      const std::vector<TensorInfo>& seeds,
+                      const std::function<const TensorInfo*(const std::string&)>& outer,
+                      const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
+                      ValueTable* table, const RuleOptions* options) {
+  return PropagateGraph(graph, order, seeds, outer, opset_of, table, options, 0);
+}
+
 absl::StatusOr<std::vector<TensorInfo>> PropagateNode(const onnx::NodeProto& node,
                                                       const ValueTable& values, int64_t opset) {
   const Rule* rule = FindRule(DefaultRules(), node.domain(), node.op_type());
   const Propagator p = rule == nullptr ? nullptr : rule->propagate;
   if (p == nullptr) return absl::NotFoundError(absl::StrCat("no propagator for ", node.op_type()));
-  return p(ViewOf(node, opset, values));
+  return p(ViewOf(node, opset, values, nullptr));
 }
 
 ValueTable InferAllShapes(onnx::ModelProto& model, std::vector<std::string>* warnings,
@@ -407,7 +534,7 @@ ValueTable InferAllShapes(onnx::ModelProto& model, std::vector<std::string>* war
   // ONNX starts from the graph as declared, and ours does not outrank it.
   if (!HasSubgraphs(graph)) {
     values = BuildValueTable(graph, shape_data);
-    const PassResult pass = RunPass(graph, nodes, versions, hidden, nullptr, values, found);
+    const PassResult pass = RunPass(graph, nodes, versions, hidden, options.rule_options, nullptr, values, found);
     if (Resolved(graph, values)) {
       stats->shapes_found = pass.shapes;
       stats->values_found = pass.values;
@@ -429,7 +556,7 @@ ValueTable InferAllShapes(onnx::ModelProto& model, std::vector<std::string>* war
       if (!inserted) Merge(it->second, t, /*authoritative=*/false);
     }
     ValueInfoIndex index(graph);
-    const PassResult pass = RunPass(graph, nodes, versions, hidden, &index, values, found);
+    const PassResult pass = RunPass(graph, nodes, versions, hidden, options.rule_options, &index, values, found);
     stats->shapes_found += pass.shapes;
     stats->values_found += pass.values;
     if (!ran || UnknownOutputs(graph, values) == 0) break;

@@ -58,13 +58,14 @@ absl::StatusOr<std::vector<TensorInfo>> PropagateNode(const onnx::NodeProto& nod
 // value the body reads from an enclosing scope is looked up with `outer` and
 // copied in, so a Pad or Reshape whose operands come from outer
 // initializers, Shape of an outer tensor or a chain of constants is shaped.
-// `opset_of` gives the version the model imports for a node's domain.
+// `opset_of` gives the version the model imports for a node's domain;
+// `options` reach the propagators (data-dependent sizes at which bound).
 // Returns how many outputs got a more precise shape or values.
 int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
                       const std::vector<TensorInfo>& seeds,
                       const std::function<const TensorInfo*(const std::string&)>& outer,
                       const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
-                      ValueTable* table);
+                      ValueTable* table, const RuleOptions* options = nullptr);
 
 struct PropagationStats {
   int onnx_rounds = 0;        // times ONNX inference ran
@@ -77,6 +78,8 @@ struct InferOptions {
   int max_rounds = 8;
   // The main graph's nodes in topological order; null: computed here.
   const std::vector<int>* order = nullptr;
+  // Read by the propagators of data-dependent sizes (upper or lower bound).
+  const RuleOptions* rule_options = nullptr;
 };
 
 // Runs the rounds described above on the main graph and returns what is
