@@ -30,7 +30,10 @@
 
 namespace onnx_flops {
 
-absl::StatusOr<Dims> ElementwiseOutputDims(const NodeView& v, bool first_input_only) {
+namespace {
+
+// ElementwiseOutputDims without the legacy fallback.
+absl::StatusOr<Dims> BroadcastOutputDims(const NodeView& v, bool first_input_only) {
   absl::StatusOr<Dims> out = OutputDims(v, 0);
   if (out.ok()) return out;
   if (v.opset > 0 && v.opset < 7 && AttrInt(v, "broadcast", 0) != 0) {
@@ -59,6 +62,37 @@ absl::StatusOr<Dims> ElementwiseOutputDims(const NodeView& v, bool first_input_o
   return result;
 }
 
+}  // namespace
+
+std::optional<Dims> LegacyChannelBroadcast(const Dims& a, const Dims& b) {
+  const Dims* big = a.size() >= b.size() ? &a : &b;
+  const Dims* vec = a.size() >= b.size() ? &b : &a;
+  if (big->size() < 3 || vec->size() != 1 || (*big)[1] != (*vec)[0] || (*vec)[0] < 0) {
+    return std::nullopt;
+  }
+  if (BroadcastDims(a, b).ok()) return std::nullopt;
+  return *big;
+}
+
+// The two inputs' dims when both are known and they only combine as a
+// legacy per-channel broadcast.
+std::optional<Dims> LegacyChannelBroadcastOf(const NodeView& v) {
+  if (v.node == nullptr || v.node->input_size() != 2 || !HasInput(v, 0) || !HasInput(v, 1)) {
+    return std::nullopt;
+  }
+  absl::StatusOr<Dims> a = InputDims(v, 0);
+  absl::StatusOr<Dims> b = InputDims(v, 1);
+  if (!a.ok() || !b.ok()) return std::nullopt;
+  return LegacyChannelBroadcast(*a, *b);
+}
+
+absl::StatusOr<Dims> ElementwiseOutputDims(const NodeView& v, bool first_input_only) {
+  absl::StatusOr<Dims> dims = BroadcastOutputDims(v, first_input_only);
+  if (dims.ok()) return dims;
+  if (std::optional<Dims> legacy = LegacyChannelBroadcastOf(v)) return *legacy;
+  return dims;
+}
+
 absl::StatusOr<Cost> PerElementCost(const NodeView& v, double per_element,
                                     bool first_input_only) {
   OF_ASSIGN_OR_RETURN(Dims dims, ElementwiseOutputDims(v, first_input_only));
@@ -67,6 +101,17 @@ absl::StatusOr<Cost> PerElementCost(const NodeView& v, double per_element,
   c.vector_flops = per_element * n;
   c.detail = absl::StrCat(FormatCount(per_element), "*numel(Y), numel=", FormatCount(n),
                           " (", DimsToString(dims), ")");
+  if (!first_input_only && v.opset >= 7) {
+    if (std::optional<Dims> legacy = LegacyChannelBroadcastOf(v)) {
+      c.warning = absl::StrCat(
+          "inputs ", DimsToString(*InputDims(v, 0)), " and ", DimsToString(*InputDims(v, 1)),
+          " do not broadcast under ONNX's numpy rules (opset 7+), so the model cannot run as "
+          "written; counted as the per-channel broadcast along axis 1 of opsets before 7 "
+          "(broadcast=1, axis=1), which the exporter evidently meant: output ",
+          DimsToString(*legacy));
+      absl::StrAppend(&c.detail, "; legacy per-channel broadcast (see the warning)");
+    }
+  }
   return c;
 }
 
@@ -233,7 +278,14 @@ absl::StatusOr<Outputs> ShapeOfBroadcast(const NodeView& v) {
   if (KindOf(op) != Kind::kArith) elem = kBool;
   if (op == "Pow" || op == "PRelu") elem = ElemOf(In(v, 0));
   if (!ranked) return Outputs{TypeOnly(elem)};
-  OF_ASSIGN_OR_RETURN(Dims out, BroadcastAll(shapes));
+  absl::StatusOr<Dims> broadcast = BroadcastAll(shapes);
+  if (!broadcast.ok() && shapes.size() == 2 && v.opset >= 7) {
+    // Reported by the count (PerElementCost's warning).
+    if (std::optional<Dims> legacy = LegacyChannelBroadcast(*shapes[0], *shapes[1])) {
+      return Outputs{Shaped(elem, *legacy)};
+    }
+  }
+  OF_ASSIGN_OR_RETURN(Dims out, std::move(broadcast));
   const int64_t count = SmallEnough(out) ? static_cast<int64_t>(NumElements(out)) : -1;
   bool valued = count >= 0;
   bool ints = true;

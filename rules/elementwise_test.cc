@@ -181,5 +181,27 @@ TEST(ElementwiseRule, ExperimentalImageScaler) {
   EXPECT_EQ(c->vector_flops, 2.0 * 519168);
 }
 
+TEST(ElementwiseRule, LegacyChannelBroadcastAfterOpset7) {
+  // winml's starry-night-fp16.onnx (opset 7) adds a conv bias [32] to
+  // [1, 32, 224, 224]: no numpy broadcast (32 meets 224), so it is counted as
+  // the pre-opset-7 per-channel broadcast along axis 1, 1 add per element of
+  // [1, 32, 224, 224] = 1,605,632, with a warning.
+  NodeBuilder b("Add");
+  b.Opset(7).Input({1, 32, 224, 224}).Input({32}).UnknownOutput();
+  auto c = b.Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->vector_flops, 1605632.0);
+  EXPECT_NE(c->warning.find("do not broadcast"), std::string::npos);
+  auto y = b.Propagate();
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ((*y)[0].dims, (Dims{1, 32, 224, 224}));
+  // A broadcast numpy allows gets no warning; [32] against axis 1 of 64 channels stays an error.
+  auto fine = NodeBuilder("Add").Opset(7).Input({1, 32, 4, 32}).Input({32}).UnknownOutput().Count();
+  ASSERT_TRUE(fine.ok()) << fine.status();
+  EXPECT_TRUE(fine->warning.empty());
+  EXPECT_FALSE(NodeBuilder("Add").Opset(7).Input({1, 64, 8, 8}).Input({32}).UnknownOutput()
+                   .Count().ok());
+}
+
 }  // namespace
 }  // namespace onnx_flops

@@ -80,6 +80,16 @@ Dims ScaleDims(const Dims& x, const std::vector<double>& scales) {
   return out;
 }
 
+// Upsample-7/8 whose scales attribute has 2 values for a 4-D input: the
+// spec wants one per axis, but exporters that knew Upsample-1's
+// height_scale/width_scale wrote [h, w] (winml's starry-night-fp16.onnx,
+// from pytorch 0.2). Taken as the scales of the last two axes, with a warning.
+bool SpatialScalesOnly(const NodeView& v, absl::string_view op, const Dims& x) {
+  if (op != "Upsample" || v.opset < 7 || v.opset >= 9 || x.size() != 4) return false;
+  const onnx::AttributeProto* a = FindAttr(v, "scales");
+  return a != nullptr && a->floats_size() == 2;
+}
+
 // The output shape when the node's output shape is not known.
 absl::StatusOr<Dims> OutputFromConstants(const NodeView& v, absl::string_view op,
                                          const Dims& x, std::string* source) {
@@ -99,6 +109,11 @@ absl::StatusOr<Dims> OutputFromConstants(const NodeView& v, absl::string_view op
       return absl::FailedPreconditionError("missing attribute 'scales'");
     }
     std::vector<double> scales(a->floats().begin(), a->floats().end());
+    if (SpatialScalesOnly(v, op, x)) {
+      scales = {1.0, 1.0, scales[0], scales[1]};
+      *source = "scales attribute [h, w] on the last two axes";
+      return ScaleDims(x, scales);
+    }
     if (scales.size() != x.size()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "scales has ", scales.size(), " values for an input of rank ", x.size()));
@@ -209,6 +224,13 @@ absl::StatusOr<Cost> CountResizeLike(const NodeView& v, absl::string_view op) {
   }
   const double numel = NumElements(y);
   Cost c;
+  if (SpatialScalesOnly(v, op, x)) {
+    c.warning = absl::StrCat(
+        "scales has 2 values for the 4-D input ",
+        DimsToString(x), " (opset ", v.opset, " wants one per axis, so the model does not run "
+        "as written); taken as the height and width scales, as Upsample-1's "
+        "height_scale/width_scale: output ", DimsToString(y));
+  }
   if (taps == 1 || r == 0) {
     c.data_movement = true;
     c.detail = absl::StrCat(taps == 1 ? "mode nearest" : "no axis resized",
@@ -253,6 +275,7 @@ absl::StatusOr<Outputs> ShapeOfResize(const NodeView& v) {
   if (upsample && HasAttr(v, "scales")) {
     const onnx::AttributeProto* a = FindAttr(v, "scales");
     scales = std::vector<double>(a->floats().begin(), a->floats().end());
+    if (SpatialScalesOnly(v, "Upsample", x->dims)) scales = {1.0, 1.0, (*scales)[0], (*scales)[1]};
   } else if (upsample || v.node->input_size() == 2) {  // Upsample-9, Resize-10: X, scales
     scales = DoublesOf(v, 1);
     if (!scales.has_value()) return unknown();

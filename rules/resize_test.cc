@@ -256,5 +256,27 @@ TEST(ResizeRule, GridSampleShape) {
   EXPECT_FALSE((*unknown)[0].has_shape);
 }
 
+TEST(UpsampleRule, TwoScalesForFourDims) {
+  // starry-night-fp16.onnx: Upsample-7 with scales [2, 2] for [1, 128, 56, 56]
+  // (the spec wants 4 values): taken as the height and width scales, output
+  // [1, 128, 112, 112]; nearest is data movement; a warning says so.
+  NodeBuilder b("Upsample");
+  b.Opset(7).Attr("scales", std::vector<float>{2.0f, 2.0f}).Input({1, 128, 56, 56})
+      .UnknownOutput();
+  auto y = b.Propagate();
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ((*y)[0].dims, (Dims{1, 128, 112, 112}));
+  auto c = b.Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->data_movement);
+  EXPECT_NE(c->warning.find("scales has 2 values"), std::string::npos);
+  // Bilinear: numel(Y)*(2*4-1) = 1,605,632*7 = 11,239,424.
+  auto linear = NodeBuilder("Upsample").Opset(7).Attr("mode", "linear")
+                    .Attr("scales", std::vector<float>{2.0f, 2.0f}).Input({1, 128, 56, 56})
+                    .UnknownOutput().Count();
+  ASSERT_TRUE(linear.ok()) << linear.status();
+  EXPECT_EQ(linear->vector_flops, 11239424.0);
+}
+
 }  // namespace
 }  // namespace onnx_flops

@@ -322,16 +322,6 @@ absl::StatusOr<Cost> CountMelWeightMatrix(const NodeView&) {
   return c;
 }
 
-// [floor(dft_length/2) + 1, num_mel_bins].
-absl::StatusOr<Outputs> ShapeOfMelWeightMatrix(const NodeView& v) {
-  const int32_t elem = static_cast<int32_t>(AttrInt(v, "output_datatype", kFloat));
-  std::optional<int64_t> mels = ScalarInt(v, 0);
-  std::optional<int64_t> length = ScalarInt(v, 1);
-  const int64_t rows = length.has_value() && *length >= 0 && *length <= kMaxDim ? *length / 2 + 1 : -1;
-  const int64_t cols = mels.has_value() && *mels >= 0 && *mels <= kMaxDim ? *mels : -1;
-  return Outputs{Shaped(elem, {rows, cols})};
-}
-
 // The transform is linear in the signal: its gradient is one more product
 // with the DFT matrix (the matrix is implicit, input 1 is a length or a step).
 constexpr BackwardSpec TransformOfInput0() {
@@ -352,7 +342,7 @@ void RegisterSignalRules(RuleRegistry& r) {
                "0 FLOP: data generation (a constant triangular mel filter bank, "
                "[floor(dft_length/2) + 1, num_mel_bins], from five scalars; like Range, its "
                "arithmetic is not counted)",
-               CountMelWeightMatrix, ShapeOfMelWeightMatrix});
+               CountMelWeightMatrix});  // shapes: ONNX's inference reads the two scalars
 }
 
 }  // namespace onnx_flops

@@ -111,7 +111,7 @@ TEST(SignalRule, Windows) {
 }
 
 TEST(SignalRule, MelWeightMatrix) {
-  // num_mel_bins 8, dft_length 16: [16/2 + 1, 8] = [9, 8]; data generation.
+  // Data generation; the shape is ONNX's (analyzer/shapes tests it).
   NodeBuilder b("MelWeightMatrix");
   b.Opset(17).ConstInput({}, {8}).ConstInput({}, {16}).ConstInput({}, {8192})
       .ConstInput({}, {0}, onnx::TensorProto::FLOAT).ConstInput({}, {4096}, onnx::TensorProto::FLOAT)
@@ -119,9 +119,7 @@ TEST(SignalRule, MelWeightMatrix) {
   auto c = b.Count();
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_TRUE(c->data_movement);
-  auto y = b.Propagate();
-  ASSERT_TRUE(y.ok()) << y.status();
-  EXPECT_EQ((*y)[0].dims, (Dims{9, 8}));
+  EXPECT_EQ(c->flops(), 0.0);
 }
 
 }  // namespace

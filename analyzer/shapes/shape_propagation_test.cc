@@ -899,22 +899,24 @@ TEST(InferAllShapes, RangeConstantOfShapeExpand) {
 }
 
 // A value we compute reaches ONNX, whose shape function reads it as input
-// data: HannWindow (ONNX-only here) sized by a Gather of a Shape.
+// data: MelWeightMatrix (ONNX-only here) whose dft_length is a Gather of a Shape.
 TEST(InferAllShapes, PropagatedValuesFeedOnnxInference) {
   GraphBuilder g(17);
   g.Input("x", {-1, -1}, {"batch", "n"})
       .IntConst("i1", {1}, true)
+      .IntConst("mels", {8}, true)
+      .IntConst("rate", {16000}, true)
       .Add(Node("Shape", {"x"}, {"shape"}))
       .Add(Node("Gather", {"shape", "i1"}, {"n"}))
       .Add(Node("Mul", {"n", "n"}, {"n2"}))  // ONNX 1.12 keeps no data for a scalar Mul
-      .Add(Node("HannWindow", {"n2"}, {"window"}))
+      .Add(Node("MelWeightMatrix", {"mels", "n2", "rate", "rate", "rate"}, {"window"}))
       .Add(Node("Relu", {"window"}, {"y"}))
       .Output("y");
   onnx::ModelProto& model = g.model();
   Inferred r = Infer(model, {{"batch", 1}, {"n", 20}});
   EXPECT_EQ(r.values.at("n2").int_values, (std::vector<int64_t>{400}));
-  EXPECT_EQ(r.values.at("window").dims, (Dims{400}));
-  EXPECT_EQ(r.values.at("y").dims, (Dims{400}));
+  EXPECT_EQ(r.values.at("window").dims, (Dims{201, 8}));  // [400/2 + 1, 8]
+  EXPECT_EQ(r.values.at("y").dims, (Dims{201, 8}));
   EXPECT_EQ(r.stats.onnx_rounds, 2);
   EXPECT_EQ(model.graph().initializer_size(), 0);
 }
@@ -934,18 +936,18 @@ TEST(InferAllShapes, OnnxRunsOnlyWhereOurPassStops) {
   EXPECT_EQ(ours.values.at("y").dims, (Dims{3, 4}));
   EXPECT_EQ(ours.values.at("y").elem_type, onnx::TensorProto::FLOAT);
 
-  // BlackmanWindow has no propagator of ours: ONNX gives its shape.
+  // MelWeightMatrix has no propagator of ours: ONNX gives its shape.
   GraphBuilder w(17);
   w.Input("x", {-1, 8}, {"batch"})
       .IntConst("n", {16}, true)
       .Add(Node("Relu", {"x"}, {"r"}))
-      .Add(Node("BlackmanWindow", {"n"}, {"window"}))
+      .Add(Node("MelWeightMatrix", {"n", "n", "n", "n", "n"}, {"window"}))
       .Output("r")
       .Output("window");
   Inferred both = Infer(w.model(), {{"batch", 3}});
   EXPECT_EQ(both.stats.onnx_rounds, 1);
   EXPECT_EQ(both.values.at("r").dims, (Dims{3, 8}));
-  EXPECT_EQ(both.values.at("window").dims, (Dims{16}));
+  EXPECT_EQ(both.values.at("window").dims, (Dims{9, 16}));  // [16/2 + 1, 16]
 }
 
 // Opset 18-19 ops whose ONNX 1.12 schema is older: ours decide.
