@@ -1,0 +1,184 @@
+// Data-dependent sizes against bounds and counts worked out by hand from the
+// formulas in rules/data_dependent.cc.
+#include "gtest/gtest.h"
+#include "rules/rule_testing.h"
+
+namespace onnx_flops {
+namespace {
+
+RuleOptions LowEnd() {
+  RuleOptions o;
+  o.data_dependent_low = true;
+  return o;
+}
+
+TEST(DataDependentRule, NonZeroTakesNumelAsItsBound) {
+  // X [3, 150]: at most 3*150 = 450 non-zero elements, 2 coordinates each.
+  auto high = NodeBuilder("NonZero").Opset(13).Input({3, 150}, onnx::TensorProto::BOOL)
+                  .UnknownOutput().Propagate();
+  ASSERT_TRUE(high.ok()) << high.status();
+  EXPECT_EQ((*high)[0].dims, (Dims{2, 450}));
+  auto low = NodeBuilder("NonZero").Opset(13).Options(LowEnd())
+                 .Input({3, 150}, onnx::TensorProto::BOOL).UnknownOutput().Propagate();
+  ASSERT_TRUE(low.ok()) << low.status();
+  EXPECT_EQ((*low)[0].dims, (Dims{2, 0}));
+
+  auto cost = NodeBuilder("NonZero").Opset(13).Input({3, 150}, onnx::TensorProto::BOOL)
+                  .Output({2, 450}, onnx::TensorProto::INT64).Count();
+  ASSERT_TRUE(cost.ok()) << cost.status();
+  EXPECT_TRUE(cost->data_movement);
+  EXPECT_EQ(cost->flops(), 0.0);
+  EXPECT_NE(cost->bound.find("at most 450 non-zero elements"), std::string::npos) << cost->bound;
+}
+
+TEST(DataDependentRule, NonZeroOfKnownValuesIsExact) {
+  // [[0, 1, 0], [2, 0, 3]]: 3 non-zeros at (0,1), (1,0), (1,2).
+  auto out = NodeBuilder("NonZero").Opset(13).ConstInput({2, 3}, {0, 1, 0, 2, 0, 3})
+                 .UnknownOutput().Propagate();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)[0].dims, (Dims{2, 3}));
+  EXPECT_EQ((*out)[0].int_values, (std::vector<int64_t>{0, 1, 1, 1, 0, 2}));
+  auto cost = NodeBuilder("NonZero").Opset(13).ConstInput({2, 3}, {0, 1, 0, 2, 0, 3})
+                  .Output({2, 3}, onnx::TensorProto::INT64).Count();
+  ASSERT_TRUE(cost.ok()) << cost.status();
+  EXPECT_EQ(cost->bound, "");  // exact: no bound to report
+}
+
+TEST(DataDependentRule, CompressBounds) {
+  // X [10, 4], axis 0, condition of length 6 (unknown values): at most 6 rows.
+  auto short_cond = NodeBuilder("Compress").Opset(11).Attr("axis", 0).Input({10, 4})
+                        .Input({6}, onnx::TensorProto::BOOL).UnknownOutput().Propagate();
+  ASSERT_TRUE(short_cond.ok()) << short_cond.status();
+  EXPECT_EQ((*short_cond)[0].dims, (Dims{6, 4}));
+  // No axis: flattened, at most numel = 40.
+  auto flat = NodeBuilder("Compress").Opset(11).Input({10, 4})
+                  .Input({40}, onnx::TensorProto::BOOL).UnknownOutput().Propagate();
+  ASSERT_TRUE(flat.ok()) << flat.status();
+  EXPECT_EQ((*flat)[0].dims, (Dims{40}));
+  // Known condition [1, 0, 1] on axis 1 of [2, 3]: exactly 2 columns.
+  auto exact = NodeBuilder("Compress").Opset(11).Attr("axis", 1).Input({2, 3})
+                   .ConstInput({3}, {1, 0, 1}, onnx::TensorProto::BOOL).UnknownOutput()
+                   .Propagate();
+  ASSERT_TRUE(exact.ok()) << exact.status();
+  EXPECT_EQ((*exact)[0].dims, (Dims{2, 2}));
+  auto low = NodeBuilder("Compress").Opset(11).Options(LowEnd()).Attr("axis", 0).Input({10, 4})
+                 .Input({10}, onnx::TensorProto::BOOL).UnknownOutput().Propagate();
+  ASSERT_TRUE(low.ok()) << low.status();
+  EXPECT_EQ((*low)[0].dims, (Dims{0, 4}));
+}
+
+TEST(DataDependentRule, UniqueBounds) {
+  // X [5, 4] without axis: at most 20 unique values; inverse_indices has 20.
+  auto high = NodeBuilder("Unique").Opset(11).Input({5, 4}).UnknownOutput().UnknownOutput()
+                  .UnknownOutput().UnknownOutput().Propagate();
+  ASSERT_TRUE(high.ok()) << high.status();
+  EXPECT_EQ((*high)[0].dims, (Dims{20}));
+  EXPECT_EQ((*high)[2].dims, (Dims{20}));
+  // Low end: a non-empty input has at least 1 unique value.
+  auto low = NodeBuilder("Unique").Opset(11).Options(LowEnd()).Input({5, 4}).UnknownOutput()
+                 .Propagate();
+  ASSERT_TRUE(low.ok()) << low.status();
+  EXPECT_EQ((*low)[0].dims, (Dims{1}));
+  // Known values {3, 1, 3, 2}: exactly 3.
+  auto exact = NodeBuilder("Unique").Opset(11).ConstInput({4}, {3, 1, 3, 2}).UnknownOutput()
+                   .Propagate();
+  ASSERT_TRUE(exact.ok()) << exact.status();
+  EXPECT_EQ((*exact)[0].dims, (Dims{3}));
+  // axis 0 of [5, 4]: at most 5 rows.
+  auto rows = NodeBuilder("Unique").Opset(11).Attr("axis", 0).Input({5, 4}).UnknownOutput()
+                  .Propagate();
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ((*rows)[0].dims, (Dims{5, 4}));
+}
+
+// boxes [B=1, N=450, 4], scores [1, C=1, 450], max_output_boxes_per_class
+// as given: torchvision's batched NMS (one class, m = INT64_MAX).
+NodeBuilder Nms(std::vector<double> per_class, bool score_threshold, RuleOptions o = {}) {
+  NodeBuilder b("NonMaxSuppression");
+  b.Opset(11).Options(o).Input({1, 450, 4}).Input({1, 1, 450});
+  if (per_class.empty()) {
+    b.AbsentInput();
+  } else {
+    b.ConstInput({1}, per_class, onnx::TensorProto::INT64);
+  }
+  b.ConstInput({1}, {0.7});
+  if (score_threshold) b.ConstInput({1}, {0.05});
+  b.Output({450, 3}, onnx::TensorProto::INT64);
+  return b;
+}
+
+TEST(DataDependentRule, NonMaxSuppressionSelections) {
+  auto high = Nms({9.2e18}, false).Propagate();
+  ASSERT_TRUE(high.ok()) << high.status();
+  EXPECT_EQ((*high)[0].dims, (Dims{450, 3}));  // 1 x 1 x min(450, m)
+  // m = 100 per class of [2, 3, 450] scores: 2 x 3 x 100 = 600 rows.
+  auto classes = NodeBuilder("NonMaxSuppression").Opset(11).Input({2, 450, 4}).Input({2, 3, 450})
+                     .ConstInput({1}, {100}, onnx::TensorProto::INT64).UnknownOutput().Propagate();
+  ASSERT_TRUE(classes.ok()) << classes.status();
+  EXPECT_EQ((*classes)[0].dims, (Dims{600, 3}));
+  // max_output_boxes_per_class absent: the spec's default 0 selects nothing, exactly.
+  auto none = Nms({}, false).Propagate();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ((*none)[0].dims, (Dims{0, 3}));
+  // --detections 20 caps it.
+  RuleOptions capped;
+  capped.max_detections = 20;
+  auto cap = Nms({9.2e18}, false, capped).Propagate();
+  ASSERT_TRUE(cap.ok()) << cap.status();
+  EXPECT_EQ((*cap)[0].dims, (Dims{20, 3}));
+  auto low = Nms({9.2e18}, false, LowEnd()).Propagate();
+  ASSERT_TRUE(low.ok()) << low.status();
+  EXPECT_EQ((*low)[0].dims, (Dims{0, 3}));
+}
+
+TEST(DataDependentRule, NonMaxSuppressionCost) {
+  // High: B*C*(3N + 13*P(N, m)), N = 450, m >= N: P = 450*449/2 = 101,025;
+  // 3*450 + 13*101,025 = 1,350 + 1,313,325 = 1,314,675.
+  auto high = Nms({9.2e18}, false).Count();
+  ASSERT_TRUE(high.ok()) << high.status();
+  EXPECT_EQ(high->vector_flops, 1314675.0);
+  EXPECT_EQ(high->matmul_flops, 0.0);
+  EXPECT_NE(high->bound.find("at most 450 selected boxes"), std::string::npos) << high->bound;
+  // m = 100 < N: P = 100*101/2 + (450 - 101)*100 = 5,050 + 34,900 = 39,950;
+  // 1,350 + 13*39,950 = 1,350 + 519,350 = 520,700.
+  auto capped = Nms({100}, false).Count();
+  ASSERT_TRUE(capped.ok()) << capped.status();
+  EXPECT_EQ(capped->vector_flops, 520700.0);
+  // Low end with a score_threshold: 450 score tests, none passes.
+  auto low = Nms({9.2e18}, true, LowEnd()).Count();
+  ASSERT_TRUE(low.ok()) << low.status();
+  EXPECT_EQ(low->vector_flops, 450.0);
+  // Low end without one: the first box suppresses the rest: 3*450 + 13*449 = 7,187.
+  auto first = Nms({9.2e18}, false, LowEnd()).Count();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->vector_flops, 7187.0);
+  // Nothing selected by the default m = 0: 0 FLOP, and no bound.
+  auto zero = Nms({}, false).Count();
+  ASSERT_TRUE(zero.ok()) << zero.status();
+  EXPECT_EQ(zero->vector_flops, 0.0);
+  EXPECT_EQ(zero->bound, "");
+  EXPECT_FALSE(NodeBuilder("NonMaxSuppression").Opset(11).Input({1, 450, 5}).Input({1, 1, 450})
+                   .UnknownOutput().Count().ok());
+}
+
+TEST(DataDependentRule, TopKWithRunTimeKTakesTheAxisLength) {
+  // X [1, 1500], k computed at run time: at most 1500; low end 0.
+  auto high = NodeBuilder("TopK").Opset(11).Input({1, 1500}).Input({1}, onnx::TensorProto::INT64)
+                  .UnknownOutput().UnknownOutput().Propagate();
+  ASSERT_TRUE(high.ok()) << high.status();
+  EXPECT_EQ((*high)[0].dims, (Dims{1, 1500}));
+  auto low = NodeBuilder("TopK").Opset(11).Options(LowEnd()).Input({1, 1500})
+                 .Input({1}, onnx::TensorProto::INT64).UnknownOutput().UnknownOutput()
+                 .Propagate();
+  ASSERT_TRUE(low.ok()) << low.status();
+  EXPECT_EQ((*low)[0].dims, (Dims{1, 0}));
+  // Counted at k = 1500: rows*(L-1)*ceil(log2(k+1)) = 1*1499*11 = 16,489.
+  auto cost = NodeBuilder("TopK").Opset(11).Input({1, 1500}).Input({1}, onnx::TensorProto::INT64)
+                  .Output({1, 1500}).Output({1, 1500}, onnx::TensorProto::INT64).Count();
+  ASSERT_TRUE(cost.ok()) << cost.status();
+  EXPECT_EQ(cost->vector_flops, 16489.0);
+  EXPECT_NE(cost->bound.find("k at most 1500"), std::string::npos) << cost->bound;
+}
+
+}  // namespace
+}  // namespace onnx_flops
