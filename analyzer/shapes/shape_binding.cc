@@ -42,8 +42,11 @@ int64_t IntAttr(const onnx::NodeProto& n, const char* name, int64_t fallback) {
 // whose other operand is an initializer, Conv's input channels (W [C_out,
 // C_in/group, k...]), ConvTranspose's (W [C_in, ...]), a recurrent op's input
 // size (W [dirs, gates*H, I]). 0 when no weight fixes it; `why` names the node.
+// `weights` also holds the graph inputs whose every dim is fixed (training
+// graphs take their parameters as inputs), named in `static_inputs`.
 int64_t DimFromWeights(const onnx::GraphProto& graph,
                        const absl::flat_hash_map<std::string, Dims>& weights,
+                       const absl::flat_hash_set<std::string>& static_inputs,
                        const std::string& name, int rank, int axis, std::string* why) {
   auto weight = [&](const onnx::NodeProto& n, int slot) -> const Dims* {
     if (slot >= n.input_size()) return nullptr;
@@ -78,9 +81,11 @@ int64_t DimFromWeights(const onnx::GraphProto& graph,
         value = (*w)[2];
       }
       if (value > 0 && value <= kMaxDim) {
+        const std::string& other = n.input(slot == 0 ? 1 : 0);
         *why = absl::StrCat(op, " ", n.name().empty() ? "" : absl::StrCat("'", n.name(), "' "),
-                            "reads it against the weight '", n.input(slot == 0 ? 1 : 0), "' ",
-                            DimsToString(*w));
+                            "reads it against the ",
+                            static_inputs.contains(other) ? "fixed-shape input" : "weight", " '",
+                            other, "' ", DimsToString(*w));
         return value;
       }
     }
@@ -153,6 +158,26 @@ absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
   for (const auto& t : graph.initializer()) {
     initializers.insert(t.name());
     weights.emplace(t.name(), Dims(t.dims().begin(), t.dims().end()));
+  }
+  // Inputs with every dim fixed fix the dims they meet as a weight would
+  // (ONNX's rules make the two operands agree): a training graph's parameters
+  // are inputs, e.g. onnxruntime's training_api/training_model.onnx, whose
+  // Gemm reads x [N, K] against the input fc1.weight [500, 784].
+  absl::flat_hash_set<std::string> static_inputs;
+  for (const auto& input : graph.input()) {
+    if (initializers.contains(input.name()) || !input.type().has_tensor_type() ||
+        !input.type().tensor_type().has_shape()) {
+      continue;
+    }
+    const auto& shape = input.type().tensor_type().shape();
+    Dims dims;
+    for (const auto& d : shape.dim()) {
+      if (!d.has_dim_value() || d.dim_value() <= 0) break;
+      dims.push_back(d.dim_value());
+    }
+    if (dims.empty() || static_cast<int>(dims.size()) != shape.dim_size()) continue;
+    weights.emplace(input.name(), std::move(dims));
+    static_inputs.insert(input.name());
   }
 
   std::unordered_map<std::string, int64_t> user_dims;
@@ -307,7 +332,7 @@ absl::StatusOr<BindResult> BindInputShapes(onnx::ModelProto& model,
         }
         std::string why;
         const int64_t from_weight =
-            DimFromWeights(graph, weights, input.name(), shape->dim_size(), i, &why);
+            DimFromWeights(graph, weights, static_inputs, input.name(), shape->dim_size(), i, &why);
         AssumedDim a;
         a.set_name(name);
         if (from_weight > 0) {

@@ -67,5 +67,30 @@ TEST(ShapeBinding, TheUsersBindingBeatsTheWeight) {
   EXPECT_EQ(BoundDim(gemm, 1), 100);
 }
 
+TEST(ShapeBinding, AnInputWithEveryDimFixedBindsLikeAWeight) {
+  // onnxruntime's training_api/training_model.onnx: Gemm(x [N, K], fc1.weight
+  // [500, 784], transB=1) with the weight a graph input, not an initializer:
+  // K = 784 (it was taken as 1, and the Gemm refused K=1 against 784).
+  onnx::ModelProto m = ModelReading("Gemm", {"N", "K"}, {500, 784});
+  onnx::GraphProto* g = m.mutable_graph();
+  g->clear_initializer();
+  onnx::ValueInfoProto* w = g->add_input();
+  w->set_name("W");
+  w->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {500, 784}) {
+    w->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  }
+  onnx::AttributeProto* trans = g->mutable_node(0)->add_attribute();
+  trans->set_name("transB");
+  trans->set_type(onnx::AttributeProto::INT);
+  trans->set_i(1);
+  auto r = BindInputShapes(m, DimBindings{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(BoundDim(m, 1), 784);
+  ASSERT_EQ(r->assumed.size(), 2);
+  EXPECT_EQ(r->assumed[1].source(),
+            "from a weight: Gemm 'layer' reads it against the fixed-shape input 'W' 500x784");
+}
+
 }  // namespace
 }  // namespace onnx_flops
