@@ -171,7 +171,11 @@ struct PassResult {
 using Lookup = std::function<const TensorInfo*(const std::string&)>;
 using OpsetOfNode = std::function<int64_t(const onnx::NodeProto&)>;
 
-// If branches nested deeper than this are not entered (a hostile file can
+bool IsControlFlow(const onnx::NodeProto& node) {
+  return node.op_type() == "If" || node.op_type() == "Loop";
+}
+
+// If branches and Loop bodies nested deeper than this are not entered (a hostile file can
 // nest them without end; real exports nest two or three).
 constexpr int kMaxIfDepth = 16;
 
@@ -249,12 +253,100 @@ std::optional<std::vector<TensorInfo>> PropagateIf(const onnx::NodeProto& node,
   return outs;
 }
 
-// The rule's propagator, or PropagateIf for an If.
+// A Loop's outputs: each loop-carried value keeps its initial shape where
+// the body's output agrees (dims it changes become unknown), each scan
+// output is [M, body output] with M the trip count when known. Nullopt for
+// a node that is not a Loop with a body.
+std::optional<std::vector<TensorInfo>> PropagateLoop(const onnx::NodeProto& node,
+                                                     const Lookup& lookup,
+                                                     const OpsetOfNode& opset_of,
+                                                     const RuleOptions* options, int depth) {
+  if (node.op_type() != "Loop" || !CanonicalDomain(node.domain()).empty() ||
+      depth >= kMaxIfDepth) {
+    return std::nullopt;
+  }
+  const onnx::GraphProto* body = nullptr;
+  for (const auto& a : node.attribute()) {
+    if (a.name() == "body" && a.has_g()) body = &a.g();
+  }
+  if (body == nullptr || node.input_size() < 2) return std::nullopt;
+  auto input = [&](int i) -> const TensorInfo* {
+    return i < node.input_size() && !node.input(i).empty() ? lookup(node.input(i)) : nullptr;
+  };
+  // Body inputs: iteration number, condition, then the carried values at
+  // their initial type and shape (not their values, which change per trip).
+  std::vector<TensorInfo> seeds;
+  const int carried = node.input_size() - 2;
+  for (int k = 2; k < body->input_size() && k - 2 < carried; ++k) {
+    const TensorInfo* init = input(k);
+    if (init == nullptr) continue;
+    TensorInfo t;
+    t.name = body->input(k).name();
+    t.elem_type = init->elem_type;
+    t.has_shape = init->has_shape;
+    t.dims = init->dims;
+    t.dim_names.assign(t.dims.size(), "");
+    seeds.push_back(std::move(t));
+  }
+  bool sorted = true;
+  absl::StatusOr<std::vector<int>> order = TopologicalOrder(*body, &sorted, /*is_subgraph=*/true);
+  if (!order.ok()) return std::nullopt;
+  ValueTable table = BuildValueTable(*body, {});
+  PropagateGraph(*body, *order, seeds, lookup, opset_of, &table, options, depth + 1);
+  auto body_out = [&](int k) -> TensorInfo {
+    if (k >= body->output_size()) return TensorInfo();
+    auto it = table.find(body->output(k).name());
+    const TensorInfo* t = it != table.end() ? &it->second : lookup(body->output(k).name());
+    return t != nullptr ? *t : TensorInfo();
+  };
+  const TensorInfo* m = input(0);
+  int64_t trips = -1;
+  if (m != nullptr && m->has_values && m->int_values.size() == 1 && m->int_values[0] >= 0 &&
+      m->int_values[0] <= kMaxDim) {
+    trips = m->int_values[0];
+  }
+  std::vector<TensorInfo> outs;
+  for (int k = 0; k < node.output_size(); ++k) {
+    const TensorInfo out = body_out(k + 1);  // body output 0 is the condition
+    if (k < carried) {
+      const TensorInfo* init = input(k + 2);
+      TensorInfo t;
+      t.elem_type = init != nullptr && init->elem_type != 0 ? init->elem_type : out.elem_type;
+      if (init != nullptr && init->has_shape &&
+          (!out.has_shape || out.dims.size() == init->dims.size())) {
+        t.has_shape = true;
+        for (size_t i = 0; i < init->dims.size(); ++i) {
+          const bool agrees = !out.has_shape || out.dims[i] < 0 || out.dims[i] == init->dims[i];
+          t.dims.push_back(agrees ? init->dims[i] : -1);
+        }
+        t.dim_names.assign(t.dims.size(), "");
+      }
+      outs.push_back(std::move(t));
+      continue;
+    }
+    TensorInfo t;
+    t.elem_type = out.elem_type;
+    if (out.has_shape) {
+      t.has_shape = true;
+      t.dims.push_back(trips);
+      t.dims.insert(t.dims.end(), out.dims.begin(), out.dims.end());
+      t.dim_names.assign(t.dims.size(), "");
+    }
+    outs.push_back(std::move(t));
+  }
+  return outs;
+}
+
+// The rule's propagator, or PropagateIf / PropagateLoop for control flow.
 absl::StatusOr<Outputs> PropagateOne(const onnx::NodeProto& node, const Rule* rule,
                                      const NodeView& view, const Lookup& lookup,
                                      const OpsetOfNode& opset_of, int depth) {
   if (std::optional<std::vector<TensorInfo>> outs =
           PropagateIf(node, lookup, opset_of, view.options, depth)) {
+    return *std::move(outs);
+  }
+  if (std::optional<std::vector<TensorInfo>> outs =
+          PropagateLoop(node, lookup, opset_of, view.options, depth)) {
     return *std::move(outs);
   }
   if (rule == nullptr || rule->propagate == nullptr) {
@@ -283,7 +375,7 @@ PassResult RunPass(const onnx::GraphProto& graph, const std::vector<int>& order,
   for (int i : order) {
     const onnx::NodeProto& node = graph.node(i);
     const Rule* rule = FindRule(registry, node.domain(), node.op_type());
-    if ((rule == nullptr || rule->propagate == nullptr) && node.op_type() != "If") continue;
+    if ((rule == nullptr || rule->propagate == nullptr) && !IsControlFlow(node)) continue;
     absl::StatusOr<Outputs> outs =
         PropagateOne(node, rule, ViewOf(node, OpsetOf(versions, node), values, options), lookup,
                      opset_of, 0);
@@ -458,7 +550,7 @@ int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
     for (int i : order) {
       const onnx::NodeProto& node = graph.node(i);
       const Rule* rule = FindRule(registry, node.domain(), node.op_type());
-      if ((rule == nullptr || rule->propagate == nullptr) && node.op_type() != "If") continue;
+      if ((rule == nullptr || rule->propagate == nullptr) && !IsControlFlow(node)) continue;
       absl::StatusOr<Outputs> outs = PropagateOne(
           node, rule, ViewOf(node, opset_of(node), *table, options), lookup, opset_of, depth);
       if (!outs.ok()) continue;
