@@ -284,6 +284,29 @@ TEST(ControlFlow, AValueGivenForTheConditionPicksTheBranch) {
   EXPECT_FALSE(AnalyzeFile(Data("subgraph_if_outer_scope.onnx"), o).ok());
 }
 
+TEST(ControlFlow, ShapesLeaveAnIfAndALoop) {
+  // tools/make_subgraph_testdata.py: the If's branches give y [1, 10, 32] and
+  // [1, 8, 32], then a MatMul by W2 [32, 16] outside. Condition unknown: the
+  // upper pass follows the larger dim, 40,960 + 1 + 2*10*32*16 = 51,201; the
+  // low pass the smaller, 32,768 + 1 + 2*8*32*16 = 40,961.
+  const Report unknown = Analyze("subgraph_if_downstream.onnx");
+  EXPECT_EQ(unknown.forward().coverage().uncounted(), 0);
+  EXPECT_EQ(unknown.forward().flops(), 51201.0);
+  EXPECT_EQ(unknown.forward().flops_low(), 40961.0);
+  // Condition known (sr = 8000: else): the output takes the else branch's shape.
+  AnalyzeOptions o;
+  o.bindings.values = {{"sr", {8000}}};
+  const Report known = Analyze("subgraph_if_downstream.onnx", o);
+  EXPECT_EQ(known.forward().flops(), 40961.0);
+  EXPECT_EQ(known.forward().flops_low(), 0.0);
+  // The Loop's final state keeps its initial [4, 16] for a MatMul by [16, 8]
+  // (2*4*16*8 = 1,024) and its scan output is [M = 3, 4, 16], summed over the
+  // trips (2 adds per output element, 128): 6,144 + 1,024 + 128 = 7,296.
+  const Report loop = Analyze("subgraph_loop_downstream.onnx");
+  EXPECT_EQ(loop.forward().coverage().uncounted(), 0);
+  EXPECT_EQ(loop.forward().flops(), 7296.0);
+}
+
 TEST(ControlFlow, ATorchScriptIfOnTheSampleRate) {
   // tools/export_torch_control_flow.py: sr == 16000 reshapes x [1, 512] to [1, 8, 64]
   // (the shape from the outer scope) for a Linear 64 -> 32: 32,768 + 256 bias; else

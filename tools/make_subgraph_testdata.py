@@ -15,6 +15,19 @@ subgraph_if_outer_scope.onnx: x [1, 512], sr (int64 scalar input);
   The condition is unknown: the larger branch, then, is counted.
   Total 40,960 + Equal 1 = 40,961.
 
+subgraph_if_downstream.onnx: subgraph_if_outer_scope's If, its output y
+  then read by a MatMul with W2 [32, 16] in the main graph. The branches
+  give y [1, 10, 32] (then) and [1, 8, 32] (else); with the condition
+  unknown the upper pass takes the larger dim, 10: 40,960 + 1 + 2*10*32*16
+  (10,240) = 51,201; the low pass the smaller, 8: 32,768 + 1 + 2*8*32*16
+  (8,192) = 40,961. With --value sr=8000: 40,961 exactly.
+
+subgraph_loop_downstream.onnx: subgraph_loop_state's Loop with a scan
+  output (the body's h_out again, through an Identity), its final state
+  read by a MatMul with W2 [16, 8]: 6,144 + 2*4*16*8 (1,024) = 7,168; the
+  scan output is [3, 4, 16] (M = 3 trips), reduced by a ReduceSum over
+  axis 0: 2 adds per output element, 2*64 = 128. Total 7,296.
+
 subgraph_loop_state.onnx: x [4, 16]; Loop M = 3 (constant), state h [4, 16]
   declared with unknown dims in the body; body: h2 = Reshape(h, Shape(h)),
   MatMul(h2, W [16, 16]) -> [4, 16]: 2*4*16*16 = 2,048 per trip, x 3 = 6,144.
@@ -67,6 +80,37 @@ def if_outer_scope():
     return h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
 
 
+def if_downstream():
+    model = if_outer_scope()
+    g = model.graph
+    g.node.append(h.make_node("MatMul", ["y", "W2"], ["z"], name="after_if"))
+    g.initializer.append(init("W2", np.zeros((32, 16), np.float32)))
+    del g.output[:]
+    g.output.append(h.make_tensor_value_info("z", T.FLOAT, None))
+    g.name = "if_downstream"
+    return model
+
+
+def loop_downstream():
+    model = loop_state()
+    g = model.graph
+    body = g.node[0].attribute[0].g
+    body.node.append(h.make_node("Identity", ["h_out"], ["h_scan"], name="emit"))
+    body.output.append(h.make_tensor_value_info("h_scan", T.FLOAT, None))
+    del g.node[0].output[:]
+    g.node[0].output.extend(["h_final", "h_all"])
+    g.node.append(h.make_node("MatMul", ["h_final", "W2"], ["z"], name="after_loop"))
+    g.node.append(h.make_node("ReduceSum", ["h_all", "axis0"], ["total"], keepdims=0,
+                              name="sum_trips"))
+    g.initializer.extend([init("W2", np.zeros((16, 8), np.float32)),
+                          init("axis0", np.array([0], np.int64))])
+    del g.output[:]
+    g.output.extend([h.make_tensor_value_info("z", T.FLOAT, None),
+                     h.make_tensor_value_info("total", T.FLOAT, None)])
+    g.name = "loop_downstream"
+    return model
+
+
 def loop_state():
     body = h.make_graph([
         h.make_node("Identity", ["cond_in"], ["cond_out"], name="keep_going"),
@@ -106,7 +150,9 @@ def scan_slices():
 
 def main():
     for name, make in [("subgraph_if_outer_scope", if_outer_scope),
-                       ("subgraph_loop_state", loop_state), ("subgraph_scan_slices", scan_slices)]:
+                       ("subgraph_loop_state", loop_state), ("subgraph_scan_slices", scan_slices),
+                       ("subgraph_if_downstream", if_downstream),
+                       ("subgraph_loop_downstream", loop_downstream)]:
         model = make()
         path = os.path.join(ROOT, "testdata", name + ".onnx")
         onnx.save(model, path)
