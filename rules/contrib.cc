@@ -4,12 +4,13 @@
 // EmbedLayerNormalization, BiasGelu, FastGelu, Gelu, QuickGelu, BiasAdd,
 // FusedMatMul, TransposeMatMul, FusedGemm, FusedConv, GemmFastGelu,
 // LayerNormalization, BiasSoftmax, BiasDropout, BitmaskBiasDropout, GroupNorm,
-// SkipGroupNorm and BiasSplitGelu.
+// SkipGroupNorm, BiasSplitGelu and NhwcConv (a Conv on channels-last tensors).
 //
 // Each counts as the unfused ONNX graph it replaces: the adds it absorbs 1 per
 // element, then the normalization or activation as rules/normalization.cc and
 // rules/activation.cc count it. ONNX 1.12 has no schema for these ops, so the
 // output shape is often unknown: the counts come from the input shapes.
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -471,6 +472,58 @@ absl::StatusOr<Cost> CountBiasSplitGelu(const NodeView& v) {
   return c;
 }
 
+// ---- NhwcConv: Conv on channels-last tensors ----
+
+// `t` with its last axis moved to position 1 ([N, d..., C] -> [N, C, d...]),
+// or back (to_last): the layout NhwcConv's X, W and Y use.
+TensorInfo MoveChannels(const TensorInfo& t, bool to_last) {
+  TensorInfo out = t;
+  if (!t.has_shape || t.dims.size() < 3) return out;
+  auto move = [&](auto& v) {
+    if (to_last) {
+      std::rotate(v.begin() + 1, v.begin() + 2, v.end());
+    } else {
+      std::rotate(v.begin() + 1, v.end() - 1, v.end());
+    }
+  };
+  move(out.dims);
+  if (out.dim_names.size() == out.dims.size()) move(out.dim_names);
+  return out;
+}
+
+// The view of an NhwcConv node as a Conv: X [N, H, W, C] and W [M, kH, kW,
+// C/group] read channels-first, Y [N, H', W', M] too. `store` owns the moved tensors.
+NodeView ChannelsFirstView(const NodeView& v, std::vector<TensorInfo>* store) {
+  NodeView c = v;
+  store->reserve(v.inputs.size() + v.outputs.size());
+  for (size_t i = 0; i < v.inputs.size(); ++i) {
+    if (v.inputs[i] == nullptr || i > 1) continue;
+    store->push_back(MoveChannels(*v.inputs[i], /*to_last=*/false));
+    c.inputs[i] = &store->back();
+  }
+  if (!v.outputs.empty() && v.outputs[0] != nullptr) {
+    store->push_back(MoveChannels(*v.outputs[0], /*to_last=*/false));
+    c.outputs[0] = &store->back();
+  }
+  return c;
+}
+
+constexpr char kNhwcConvFormula[] =
+    "as Conv (rules/conv.cc) on the channels-last layout: X [N, H, W, C], W [M, kH, kW, "
+    "C/group], Y [N, H', W', M] read as [N, C, H, W], [M, C/group, kH, kW], [N, M, H', W']";
+
+absl::StatusOr<Cost> CountNhwcConv(const NodeView& v) {
+  std::vector<TensorInfo> store;
+  return CountAs(ChannelsFirstView(v, &store), "", "Conv");
+}
+
+absl::StatusOr<Outputs> ShapeOfNhwcConv(const NodeView& v) {
+  std::vector<TensorInfo> store;
+  OF_ASSIGN_OR_RETURN(Outputs out, ShapeOfConv(ChannelsFirstView(v, &store)));
+  if (!out.empty()) out[0] = MoveChannels(out[0], /*to_last=*/true);
+  return out;
+}
+
 }  // namespace
 
 void RegisterContribRules(RuleRegistry& r) {
@@ -515,6 +568,8 @@ void RegisterContribRules(RuleRegistry& r) {
   }
   Register(r, {ms, "BiasSplitGelu", "contrib", kBiasSplitGeluFormula, CountBiasSplitGelu,
                ShapeOfBiasSplitGelu});
+  Register(r, {ms, "NhwcConv", "contrib", kNhwcConvFormula, CountNhwcConv, ShapeOfNhwcConv,
+               Backward(BackwardKind::kProduct)});
 }
 
 }  // namespace onnx_flops

@@ -215,5 +215,22 @@ TEST(ContribFusionRule, NormalizationsAndSoftmax) {
   EXPECT_EQ(sg->vector_flops, 2560.0);
 }
 
+TEST(ContribRule, NhwcConv) {
+  // X [1, 56, 56, 64], W [128, 3, 3, 64], bias, stride 1, pads 1: as Conv on
+  // [1, 64, 56, 56] x [128, 64, 3, 3]: Y [1, 56, 56, 128];
+  // 2*1*128*56*56*64*9 = 462,422,016 matmul FLOPs + 128*56*56 = 401,408 bias adds.
+  NodeBuilder b("NhwcConv", "com.microsoft");
+  b.Opset(1).Input({1, 56, 56, 64}).Input({128, 3, 3, 64}).Input({128})
+      .Attr("kernel_shape", std::vector<int64_t>{3, 3})
+      .Attr("pads", std::vector<int64_t>{1, 1, 1, 1}).UnknownOutput();
+  auto c = b.Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->matmul_flops, 462422016.0);
+  EXPECT_EQ(c->vector_flops, 401408.0);
+  auto y = b.Propagate();
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ((*y)[0].dims, (Dims{1, 56, 56, 128}));
+}
+
 }  // namespace
 }  // namespace onnx_flops
