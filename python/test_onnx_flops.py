@@ -23,6 +23,7 @@ TESTDATA = os.environ["ONNX_FLOPS_TESTDATA"]
 RESNET18 = os.path.join(TESTDATA, "torchvision", "resnet18.onnx")
 TINY_MLP = os.path.join(TESTDATA, "tiny_mlp.onnx")
 LOOP_DYNAMIC = os.path.join(TESTDATA, "loop_dynamic.onnx")
+IF_OUTER_SCOPE = os.path.join(TESTDATA, "subgraph_if_outer_scope.onnx")
 
 # tiny_mlp, x[batch,784] -> Gemm(784->256, transB) -> Relu -> Gemm(256->10) -> Softmax,
 # per example (tools/make_testdata.py): every term is linear in the batch.
@@ -130,6 +131,14 @@ class SameAsCommandLine(unittest.TestCase):
                          cli_report(LOOP_DYNAMIC, "--loop-trips", "loop=10"))
         got = onnx_flops.analyze(TINY_MLP, inputs={"x": [4, 784]})
         self.assertEqual(without_command_line(got), cli_report(TINY_MLP, "--input", "x=4x784"))
+
+    def test_values(self):
+        # subgraph_if_outer_scope: If(sr == 16000); sr = 8000 takes the else
+        # branch, 2*8*64*32 = 32,768 + the Equal = 32,769 (analyzer/control_flow_test.cc).
+        got = onnx_flops.analyze(IF_OUTER_SCOPE, values={"sr": 8000})
+        self.assertEqual(got["forward"]["flops"], 32769)
+        self.assertEqual(without_command_line(got),
+                         cli_report(IF_OUTER_SCOPE, "--value", "sr=8000"))
 
     def test_analyze_json_is_the_cli_text(self):
         status, out, _ = cli(RESNET18, "--format", "json")

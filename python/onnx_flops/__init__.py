@@ -8,7 +8,8 @@ The report is the command line's JSON (`onnx-flops MODEL --format json`) as a
 dict, field for field, so its documentation is proto/report.proto and
 docs/json.md. Keywords are the command line's flags: `examples=1.28e6` is
 `--examples 1.28e6`, `per_node=True` is `--per-node`, `frozen=["emb*"]` is
-`--frozen emb*`, repeated once per item of a list. They are parsed
+`--frozen emb*`, repeated once per item of a list; `values={"sr": 16000}` is
+`--value sr=16000` (a list gives several values). They are parsed
 by the same C++ parser as the flags, so the values, defaults and error
 messages are the same.
 """
@@ -61,6 +62,11 @@ def _argv(dims, inputs, loop_trips, options):
         argv.append(f"--input={name}={_shape(shape)}")
     for node, trips in _pairs("loop_trips", loop_trips or {}):
         argv.append(f"--loop-trips={node}={trips}")
+    # values={"sr": 16000} or {"ids": [1, 2]}: --value NAME=V[,V...].
+    options = dict(options)
+    for name, value in _pairs("values", options.pop("values", None) or {}):
+        items = value if isinstance(value, (list, tuple)) else [value]
+        argv.append(f"--value={name}={','.join(str(v) for v in items)}")
     for keyword, value in options.items():
         flag = _flag(keyword)
         if value is None or value is False:
