@@ -188,14 +188,15 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
 }
 
 // Ops whose output size is data-dependent (rules/data_dependent.cc, TopK),
-// or an If, whose branches may differ in cost and in output shape.
+// an If, whose branches may differ in cost and in output shape, or a Loop,
+// whose condition may stop it before its trip count.
 bool HasDataDependentOps(const onnx::ModelProto& model) {
   bool found = false;
   ForEachGraph(model.graph(), [&](const onnx::GraphProto& g, int) {
     for (const auto& n : g.node()) {
       const std::string& op = n.op_type();
       found = found || op == "NonZero" || op == "Compress" || op == "Unique" ||
-              op == "NonMaxSuppression" || op == "TopK" || op == "If";
+              op == "NonMaxSuppression" || op == "TopK" || op == "If" || op == "Loop";
     }
   });
   return found;
@@ -327,7 +328,8 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
         f->bounds_size(), " data-dependent size", f->bounds_size() == 1 ? " was" : "s were",
         " counted at the upper bound the graph sets (forward.bounds; --detections N caps "
         "NonMaxSuppression): the total is the high end of the range ", Grouped(f->flops_low()),
-        " .. ", Grouped(f->flops()), ", whose low end takes them at 0"));
+        " .. ", Grouped(f->flops()), ", whose low end takes each at its lower bound (0 rows; "
+        "1 trip of a Loop whose first condition is true)"));
   }
 
   absl::StatusOr<DimChoice> batch =

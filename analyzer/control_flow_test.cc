@@ -307,6 +307,22 @@ TEST(ControlFlow, ShapesLeaveAnIfAndALoop) {
   EXPECT_EQ(loop.forward().flops(), 7296.0);
 }
 
+TEST(ControlFlow, ALoopThatMayStopEarlyIsARange) {
+  // tools/make_subgraph_testdata.py: M = 10, the body's condition Less(i, 3)
+  // is computed: 2,048 (MatMul [4,16]x[16,16]) + 1 (Less) per trip. Upper end
+  // 10 trips = 20,490; low end 1 trip (the first condition is true) = 2,049.
+  const Report r = Analyze("subgraph_loop_early_exit.onnx");
+  EXPECT_EQ(r.forward().flops(), 20490.0);
+  EXPECT_EQ(r.forward().flops_low(), 2049.0);
+  ASSERT_EQ(r.forward().bounds_size(), 1);
+  EXPECT_EQ(r.forward().bounds(0).op_type(), "Loop");
+  EXPECT_NE(r.forward().bounds(0).bound().find("at most M = 10 trips"), std::string::npos);
+  // A condition handed on unchanged is no bound: loop_matmul runs its M exactly.
+  const Report fixed = Analyze("loop_matmul.onnx");
+  EXPECT_EQ(fixed.forward().bounds_size(), 0);
+  EXPECT_EQ(fixed.forward().flops_low(), 0.0);
+}
+
 TEST(ControlFlow, ATorchScriptIfOnTheSampleRate) {
   // tools/export_torch_control_flow.py: sr == 16000 reshapes x [1, 512] to [1, 8, 64]
   // (the shape from the outer scope) for a Linear 64 -> 32: 32,768 + 256 bias; else

@@ -1,7 +1,9 @@
 // Loop, Scan and If: their own cost is 0; what they cost is their subgraphs,
 // which the walker counts x the trip count these rules work out. A body is
 // counted once at its inferred shapes and multiplied, never unrolled.
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
@@ -15,8 +17,52 @@ constexpr double kMaxTrips = 1099511627776.0;  // 2^40
 
 constexpr char kLoopFormula[] =
     "cost(body) x M, M = the trip count input when it is a known constant "
-    "(an upper bound when cond can stop the loop earlier); when M is absent or "
+    "(an upper bound when the body's condition can stop the loop earlier: the range's "
+    "low end takes 1 trip, 0 when the first condition is not known true); when M is absent or "
     "dynamic: --loop-trips NODE=N, else 1 with a warning. 0 FLOP of its own";
+
+// Whether the body's condition output can turn false: not when it is the
+// condition input handed on (directly or through Identity), a constant
+// true, or the Loop's own condition input read from the enclosing graph
+// (loop-invariant) when that is known true.
+bool ConditionCanStop(const NodeView& v) {
+  const onnx::NodeProto& loop = *v.node;
+  const onnx::GraphProto* body = nullptr;
+  for (const auto& a : loop.attribute()) {
+    if (a.name() == "body" && a.has_g()) body = &a.g();
+  }
+  if (body == nullptr || body->output_size() == 0) return false;
+  std::string out = body->output(0).name();
+  const std::string cond_in = body->input_size() > 1 ? body->input(1).name() : "";
+  for (int hop = 0; hop < 4; ++hop) {
+    if (out == cond_in) return false;
+    const onnx::NodeProto* producer = nullptr;
+    for (const auto& n : body->node()) {
+      for (const auto& o : n.output()) {
+        if (o == out) producer = &n;
+      }
+    }
+    if (producer == nullptr) {  // an outer value: the same every trip
+      absl::StatusOr<std::vector<double>> first = InputValues(v, 1);
+      return !(loop.input_size() > 1 && out == loop.input(1) && first.ok() && first->size() == 1 &&
+               (*first)[0] != 0);
+    }
+    if (producer->op_type() == "Identity" && producer->input_size() == 1) {
+      out = producer->input(0);
+      continue;
+    }
+    if (producer->op_type() == "Constant") {
+      for (const auto& a : producer->attribute()) {
+        if (a.name() == "value" && a.has_t() && a.t().int32_data_size() == 1) {
+          return a.t().int32_data(0) == 0;
+        }
+        if (a.name() == "value" && a.t().raw_data().size() == 1) return a.t().raw_data()[0] == 0;
+      }
+    }
+    return true;
+  }
+  return true;
+}
 
 absl::StatusOr<Cost> CountLoop(const NodeView& v) {
   Cost c;
@@ -36,7 +82,20 @@ absl::StatusOr<Cost> CountLoop(const NodeView& v) {
                             " is the run-until-false sentinel, not a count");
   } else {
     call.trips = static_cast<double>(std::max<int64_t>((*m)[0], 0));
-    call.how = absl::StrCat("M=", (*m)[0], HasInput(v, 1) ? " (an upper bound: cond may stop it earlier)" : "");
+    call.how = absl::StrCat("M=", (*m)[0]);
+    if (ConditionCanStop(v)) {
+      absl::StrAppend(&call.how, " (an upper bound: the body's condition may stop it earlier)");
+      if (v.options != nullptr && v.options->data_dependent_low) {
+        // The low end: the first trip runs only if the initial condition is known true.
+        absl::StatusOr<std::vector<double>> first = InputValues(v, 1);
+        const bool runs_once = !HasInput(v, 1) || (first.ok() && first->size() == 1 && (*first)[0] != 0);
+        call.trips = std::min(call.trips, runs_once ? 1.0 : 0.0);
+        call.how = absl::StrCat("the low end: ", call.trips, " trip(s) of at most M=", (*m)[0]);
+      } else {
+        c.bound = absl::StrCat("at most M = ", (*m)[0], " trips: the body's condition can stop "
+                               "the loop earlier");
+      }
+    }
   }
   c.detail = absl::StrCat("body x trips: ", call.how);
   c.subgraphs.push_back(std::move(call));

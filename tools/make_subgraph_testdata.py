@@ -28,6 +28,12 @@ subgraph_loop_downstream.onnx: subgraph_loop_state's Loop with a scan
   scan output is [3, 4, 16] (M = 3 trips), reduced by a ReduceSum over
   axis 0: 2 adds per output element, 2*64 = 128. Total 7,296.
 
+subgraph_loop_early_exit.onnx: x [4, 16]; Loop M = 10 (constant), initial
+  cond true; the body's condition is Less(i, 3), computed, so the loop may
+  stop before M: body MatMul [4, 16] x [16, 16] = 2,048 + Less 1 = 2,049 per
+  trip. Upper end 10 trips: 20,490 (forward.bounds names the Loop); low end
+  1 trip (the first condition is the constant true): 2,049.
+
 subgraph_loop_state.onnx: x [4, 16]; Loop M = 3 (constant), state h [4, 16]
   declared with unknown dims in the body; body: h2 = Reshape(h, Shape(h)),
   MatMul(h2, W [16, 16]) -> [4, 16]: 2*4*16*16 = 2,048 per trip, x 3 = 6,144.
@@ -111,6 +117,23 @@ def loop_downstream():
     return model
 
 
+def loop_early_exit():
+    body = h.make_graph([
+        h.make_node("Less", ["i", "three"], ["cond_out"], name="keep_going"),
+        h.make_node("MatMul", ["h", "W"], ["h_out"], name="body_mm"),
+    ], "body",
+        [h.make_tensor_value_info("i", T.INT64, []), h.make_tensor_value_info("cond_in", T.BOOL, []),
+         h.make_tensor_value_info("h", T.FLOAT, [4, 16])],
+        [h.make_tensor_value_info("cond_out", T.BOOL, []),
+         h.make_tensor_value_info("h_out", T.FLOAT, [4, 16])])
+    inits = [init("M", np.int64(10)), init("true", np.bool_(True)), init("three", np.int64(3)),
+             init("W", np.zeros((16, 16), np.float32))]
+    g = h.make_graph([h.make_node("Loop", ["M", "true", "x"], ["y"], body=body, name="loop")],
+                     "loop_early_exit", [h.make_tensor_value_info("x", T.FLOAT, [4, 16])],
+                     [h.make_tensor_value_info("y", T.FLOAT, None)], inits)
+    return h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+
+
 def loop_state():
     body = h.make_graph([
         h.make_node("Identity", ["cond_in"], ["cond_out"], name="keep_going"),
@@ -152,7 +175,8 @@ def main():
     for name, make in [("subgraph_if_outer_scope", if_outer_scope),
                        ("subgraph_loop_state", loop_state), ("subgraph_scan_slices", scan_slices),
                        ("subgraph_if_downstream", if_downstream),
-                       ("subgraph_loop_downstream", loop_downstream)]:
+                       ("subgraph_loop_downstream", loop_downstream),
+                       ("subgraph_loop_early_exit", loop_early_exit)]:
         model = make()
         path = os.path.join(ROOT, "testdata", name + ".onnx")
         onnx.save(model, path)

@@ -129,7 +129,7 @@ std::string RenderChecksText(const Report& r) {
 std::string RangeReason(const Forward& f) {
   if (f.bounds_size() == 0) return "a branch condition is unknown";
   return absl::StrCat(f.bounds_size(), " data-dependent size", f.bounds_size() == 1 ? "" : "s",
-                      " at the bounds the graph sets, low end at 0");
+                      " at the upper bounds the graph sets");
 }
 
 std::string RenderText(const Report& r, const TextOptions& options) {
