@@ -196,7 +196,8 @@ bool HasDataDependentOps(const onnx::ModelProto& model) {
     for (const auto& n : g.node()) {
       const std::string& op = n.op_type();
       found = found || op == "NonZero" || op == "Compress" || op == "Unique" ||
-              op == "NonMaxSuppression" || op == "TopK" || op == "If" || op == "Loop";
+              op == "NonMaxSuppression" || op == "TopK" || op == "If" || op == "Loop" ||
+              op == "RemovePadding";
     }
   });
   return found;

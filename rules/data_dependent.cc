@@ -11,6 +11,7 @@
 //   Unique             <= numel(X) (the dim along axis when given)
 //   NonMaxSuppression  <= B x C x min(N, max_output_boxes_per_class),
 //                      then at most --detections when given
+//   RemovePadding      tokens <= B x S (com.microsoft)
 //
 // With RuleOptions::data_dependent_low the propagators give the lower bound
 // instead (0; 1 for Unique of a non-empty input): the second pass that
@@ -325,6 +326,57 @@ absl::StatusOr<Cost> CountNms(const NodeView& v) {
   return c;
 }
 
+// ---- com.microsoft RemovePadding / RestorePadding ----
+// RemovePadding packs the tokens of input [B, S, H] that sequence_token_count
+// [B] says are real into [tokens, H], tokens <= B x S; it also gives
+// token_offset [B, S], cumulated_seq_len [B + 1] and max_seq_len [1].
+// RestorePadding is its inverse, [tokens, H] + token_offset [B, S] ->
+// [B, S, H]: a known shape.
+
+Size PackedTokens(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  Size s;
+  if (!Known(x) || x->dims.size() != 3) return s;
+  s.n = DimMul(x->dims[0], x->dims[1]);
+  s.how = absl::StrCat("B x S of ", Named(x, v, 0));
+  return s;
+}
+
+absl::StatusOr<Outputs> ShapeOfRemovePadding(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  if (!Ranked(x) || x->dims.size() != 3) {
+    return Outputs{TypeOnly(ElemOf(x)), TypeOnly(kInt32), TypeOnly(kInt32), TypeOnly(kInt32)};
+  }
+  const int64_t tokens = Chosen(v, PackedTokens(v), 0);
+  return Outputs{Shaped(x->elem_type, {tokens, x->dims[2]}),
+                 Shaped(kInt32, {x->dims[0], x->dims[1]}),
+                 Shaped(kInt32, {DimAdd(x->dims[0], 1)}), Shaped(kInt32, {1})};
+}
+
+absl::StatusOr<Cost> CountRemovePadding(const NodeView& v) {
+  Cost c;
+  c.data_movement = true;
+  c.detail = "0 FLOP: data movement";
+  c.bound = BoundText(v, PackedTokens(v), "tokens");
+  return c;
+}
+
+absl::StatusOr<Outputs> ShapeOfRestorePadding(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const TensorInfo* offsets = In(v, 1);
+  if (!Ranked(x) || x->dims.size() != 2 || !Ranked(offsets) || offsets->dims.size() != 2) {
+    return Outputs{TypeOnly(ElemOf(x))};
+  }
+  return Outputs{Shaped(x->elem_type, {offsets->dims[0], offsets->dims[1], x->dims[1]})};
+}
+
+absl::StatusOr<Cost> CountRestorePadding(const NodeView&) {
+  Cost c;
+  c.data_movement = true;
+  c.detail = "0 FLOP: data movement";
+  return c;
+}
+
 constexpr char kNonZeroFormula[] =
     "0 FLOP: data movement (the tests are not counted); rows <= numel(X), exact when X's "
     "values are known";
@@ -340,9 +392,18 @@ constexpr char kNmsFormula[] =
     "(m = max_output_boxes_per_class); low end B*C*N score tests (B*C*(3N + 13(N-1)) without "
     "score_threshold); selected <= B*C*min(N,m), at most --detections";
 
+constexpr char kRemovePaddingFormula[] =
+    "0 FLOP: data movement; packs input [B, S, H] into [tokens, H], tokens <= B*S";
+constexpr char kRestorePaddingFormula[] =
+    "0 FLOP: data movement; unpacks [tokens, H] to [B, S, H] by token_offset [B, S]";
+
 }  // namespace
 
 void RegisterDataDependentRules(RuleRegistry& r) {
+  Register(r, {"com.microsoft", "RemovePadding", "data_dependent", kRemovePaddingFormula,
+               CountRemovePadding, ShapeOfRemovePadding});
+  Register(r, {"com.microsoft", "RestorePadding", "data_dependent", kRestorePaddingFormula,
+               CountRestorePadding, ShapeOfRestorePadding});
   Register(r, {"", "NonZero", "data_dependent", kNonZeroFormula, CountNonZero, ShapeOfNonZero});
   Register(r, {"", "Compress", "data_dependent", kCompressFormula, CountCompress,
                ShapeOfCompress});

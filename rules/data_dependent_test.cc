@@ -180,5 +180,33 @@ TEST(DataDependentRule, TopKWithRunTimeKTakesTheAxisLength) {
   EXPECT_NE(cost->bound.find("k at most 1500"), std::string::npos) << cost->bound;
 }
 
+TEST(DataDependentRule, RemoveAndRestorePadding) {
+  // input [B=4, S=128, H=768]: at most 4*128 = 512 tokens of 768; token_offset
+  // [4, 128], cumulated_seq_len [5], max_seq_len [1].
+  auto removed = NodeBuilder("RemovePadding", "com.microsoft").Opset(1).Input({4, 128, 768})
+                     .Input({4}, onnx::TensorProto::INT32).UnknownOutput().UnknownOutput()
+                     .UnknownOutput().UnknownOutput().Propagate();
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ((*removed)[0].dims, (Dims{512, 768}));
+  EXPECT_EQ((*removed)[1].dims, (Dims{4, 128}));
+  EXPECT_EQ((*removed)[2].dims, (Dims{5}));
+  EXPECT_EQ((*removed)[3].dims, (Dims{1}));
+  auto low = NodeBuilder("RemovePadding", "com.microsoft").Opset(1).Options(LowEnd())
+                 .Input({4, 128, 768}).Input({4}, onnx::TensorProto::INT32).UnknownOutput()
+                 .Propagate();
+  ASSERT_TRUE(low.ok()) << low.status();
+  EXPECT_EQ((*low)[0].dims, (Dims{0, 768}));
+  auto cost = NodeBuilder("RemovePadding", "com.microsoft").Opset(1).Input({4, 128, 768})
+                  .Input({4}, onnx::TensorProto::INT32).Output({512, 768}).Count();
+  ASSERT_TRUE(cost.ok()) << cost.status();
+  EXPECT_TRUE(cost->data_movement);
+  EXPECT_NE(cost->bound.find("at most 512 tokens"), std::string::npos) << cost->bound;
+  // RestorePadding: [512, 768] with token_offset [4, 128] -> [4, 128, 768], exact.
+  auto restored = NodeBuilder("RestorePadding", "com.microsoft").Opset(1).Input({512, 768})
+                      .Input({4, 128}, onnx::TensorProto::INT32).UnknownOutput().Propagate();
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ((*restored)[0].dims, (Dims{4, 128, 768}));
+}
+
 }  // namespace
 }  // namespace onnx_flops
