@@ -197,7 +197,8 @@ bool HasDataDependentOps(const onnx::ModelProto& model) {
       const std::string& op = n.op_type();
       found = found || op == "NonZero" || op == "Compress" || op == "Unique" ||
               op == "NonMaxSuppression" || op == "TopK" || op == "If" || op == "Loop" ||
-              op == "RemovePadding";
+              op == "RemovePadding" || op == "BeamSearch" || op == "GreedySearch" ||
+              op == "Sampling";
     }
   });
   return found;
@@ -288,6 +289,7 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   walk_options.max_depth = options.load.max_depth;
   walk_options.rule_options.causal_attention_half = options.causal_half;
   walk_options.rule_options.max_detections = options.max_detections;
+  walk_options.rule_options.max_length = options.max_length;
   for (const auto& [name, trips] : options.loop_trips) walk_options.loop_trips[name] = trips;
 
   // The low end of data-dependent sizes needs a second pass over the graph

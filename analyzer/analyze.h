@@ -26,6 +26,9 @@ struct AnalyzeOptions {
   // --detections N: NonMaxSuppression selects at most N boxes in all (0: the
   // graph's own limit sets the upper bound).
   int64_t max_detections = 0;
+  // --max-length N: max_length of BeamSearch/GreedySearch/Sampling when the
+  // graph does not fix it.
+  int64_t max_length = 0;
   bool per_node = false;            // fill forward.nodes
   bool sha256 = false;              // fill model.sha256 (reads every byte of the file)
   TrainingOptions training;

@@ -323,6 +323,26 @@ TEST(ControlFlow, ALoopThatMayStopEarlyIsARange) {
   EXPECT_EQ(fixed.forward().flops_low(), 0.0);
 }
 
+TEST(ControlFlow, GreedySearchRunsItsDecoderPerToken) {
+  // tools/make_subgraph_testdata.py: prompt [2, 3], max_length 6. The prompt
+  // run (seq 3, past 0): scores 2*2*3*3*8 = 288 + lm_head 2*2*3*8*20 = 1,920;
+  // then seq 1 at past 3 (128 + 640) and past 4 (160 + 640): 3,776 in all.
+  // min_length 1 forces only the prompt run: 2,208 at the low end.
+  const Report r = Analyze("subgraph_greedy_search.onnx");
+  EXPECT_EQ(r.forward().coverage().uncounted(), 0);
+  EXPECT_EQ(r.forward().matmul_flops(), 3776.0);
+  EXPECT_EQ(r.forward().flops_low(), 2208.0);
+  ASSERT_EQ(r.forward().bounds_size(), 1);
+  EXPECT_NE(r.forward().bounds(0).bound().find("at most 3 decoding steps"), std::string::npos);
+  // max_length as a graph input: uncounted, naming the flag; --max-length 6 counts it.
+  const Report open = Analyze("subgraph_greedy_search_open.onnx");
+  ASSERT_EQ(open.forward().uncounted_size(), 1);
+  EXPECT_NE(open.forward().uncounted(0).reason().find("--max-length N"), std::string::npos);
+  AnalyzeOptions o;
+  o.max_length = 6;
+  EXPECT_EQ(Analyze("subgraph_greedy_search_open.onnx", o).forward().matmul_flops(), 3776.0);
+}
+
 TEST(ControlFlow, ATorchScriptIfOnTheSampleRate) {
   // tools/export_torch_control_flow.py: sr == 16000 reshapes x [1, 512] to [1, 8, 64]
   // (the shape from the outer scope) for a Linear 64 -> 32: 32,768 + 256 bias; else

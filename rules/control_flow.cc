@@ -163,13 +163,13 @@ absl::StatusOr<Cost> CountIf(const NodeView& v) {
   if (cond.ok() && cond->size() == 1) {
     const bool taken = (*cond)[0] != 0;
     c.subgraphs.push_back({taken ? "then_branch" : "else_branch", 1,
-                           absl::StrCat("cond is the constant ", taken ? "true" : "false")});
+                           absl::StrCat("cond is the constant ", taken ? "true" : "false"), {}});
     c.detail = absl::StrCat("cond is the constant ", taken ? "true" : "false", ": ",
                             c.subgraphs[0].attribute, " counted");
     return c;
   }
-  c.subgraphs.push_back({"then_branch", 1, "cond unknown"});
-  c.subgraphs.push_back({"else_branch", 1, "cond unknown"});
+  c.subgraphs.push_back({"then_branch", 1, "cond unknown", {}});
+  c.subgraphs.push_back({"else_branch", 1, "cond unknown", {}});
   c.take_larger_subgraph = true;
   c.detail = "cond is not a known constant: the more expensive branch counted";
   return c;

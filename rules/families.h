@@ -24,6 +24,7 @@ void RegisterAttentionRules(RuleRegistry& r);  // rules/attention.cc: Attention,
 void RegisterContribRules(RuleRegistry& r);    // rules/contrib.cc: com.microsoft norm/gelu/matmul fusions
 void RegisterQuantizedRules(RuleRegistry& r);  // rules/quantized.cc: integer and N-bit matmuls
 void RegisterTrainingOpRules(RuleRegistry& r); // rules/training_ops.cc: losses, optimizers
+void RegisterGenerationRules(RuleRegistry& r);  // rules/generation.cc: BeamSearch, GreedySearch, Sampling
 void RegisterDataDependentRules(RuleRegistry& r);  // rules/data_dependent.cc: NonZero, NMS... at a bound
 void RegisterMlRules(RuleRegistry& r);         // rules/ml.cc: the ai.onnx.ml domain
 void RegisterSignalRules(RuleRegistry& r);     // rules/signal.cc: DFT, STFT, windows, MelWeightMatrix

@@ -127,6 +127,7 @@ const RuleRegistry& DefaultRules() {
     RegisterMlRules(*r);
     RegisterSignalRules(*r);
     RegisterDataDependentRules(*r);
+    RegisterGenerationRules(*r);
     return r;
   }();
   return *registry;

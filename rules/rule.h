@@ -54,6 +54,10 @@ struct SubgraphCall {
   std::string attribute;   // "body", "then_branch", "else_branch"
   double trips = 1;        // < 0: unknown, the walker applies --loop-trips or 1
   std::string how;         // where the trip count came from, for the report
+  // Types and shapes of the subgraph's inputs for this call, by input name
+  // (generation ops run their decoder at shapes of their own); empty: the
+  // walker seeds Loop and Scan bodies from the node's inputs.
+  std::vector<TensorInfo> seeds;
 };
 
 // The cost of one node. FLOPs are doubles: totals reach 1e26, and a double is
@@ -99,6 +103,9 @@ struct RuleOptions {
   // --detections N: NonMaxSuppression keeps at most N boxes in all (0: the
   // graph's own limit).
   int64_t max_detections = 0;
+  // --max-length N: the max_length of generation ops (BeamSearch...) whose
+  // max_length input is not a known constant (0: none given).
+  int64_t max_length = 0;
 };
 
 // Read-only view of one node. Pointers in inputs/outputs are null where the

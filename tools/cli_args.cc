@@ -40,6 +40,8 @@ shapes
   --loop-trips NODE=N     trip count of a Loop whose count is not a constant (repeatable)
   --detections N          NonMaxSuppression selects at most N boxes in all (default: the
                           graph's own limits bound data-dependent sizes)
+  --max-length N          max_length of BeamSearch/GreedySearch/Sampling when the graph
+                          does not fix it (the decoding steps counted)
   --steps-per-example K   the model is one step (a decoder step, a cell): an example is K passes
   --causal-half           count causal attention ops (is_causal, unidirectional) at their causal
                           score count (off by default: the kernels most frameworks run do it all)
@@ -357,6 +359,13 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
         return Usage(absl::StrCat("--loop-trips ", v, ": expected NODE=N with N from 0 to 2^40"));
       }
       args.analyze.loop_trips.emplace_back(v.substr(0, eq), trips);
+    } else if (name == "--max-length") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      int64_t n = 0;
+      if (!absl::SimpleAtoi(v, &n) || n < 1 || n > kMaxDim) {
+        return Usage(absl::StrCat("--max-length ", v, ": a whole number from 1 to 2^40"));
+      }
+      args.analyze.max_length = n;
     } else if (name == "--detections") {
       OF_ASSIGN_OR_RETURN(std::string v, take());
       int64_t n = 0;

@@ -34,6 +34,17 @@ subgraph_loop_early_exit.onnx: x [4, 16]; Loop M = 10 (constant), initial
   trip. Upper end 10 trips: 20,490 (forward.bounds names the Loop); low end
   1 trip (the first condition is the constant true): 2,049.
 
+subgraph_greedy_search.onnx: com.microsoft GreedySearch (model_type 0) on
+  input_ids [B=2, S=3], max_length 6, min_length 1; its decoder: h =
+  Gather(E [20, 8], input_ids) [rows, seq, 8], present = Concat(past, h) on
+  axis 1 [rows, past+seq, 8], scores = MatMul(h, Transpose(present)) (2 *
+  rows * seq * total * 8), logits = MatMul(h, W [8, 20]) (2 * rows * seq *
+  8 * 20). Runs: the prompt (seq 3, past 0, total 3): 288 + 1,920 = 2,208;
+  then past 3 and 4 with seq 1: 128 + 640 = 768 and 160 + 640 = 800. Upper
+  end 3,776 matmul FLOP; low end (min_length 1: the prompt run only) 2,208.
+  subgraph_greedy_search_open.onnx: the same with max_length a graph input
+  (uncounted, naming --max-length, until it is given).
+
 subgraph_loop_state.onnx: x [4, 16]; Loop M = 3 (constant), state h [4, 16]
   declared with unknown dims in the body; body: h2 = Reshape(h, Shape(h)),
   MatMul(h2, W [16, 16]) -> [4, 16]: 2*4*16*16 = 2,048 per trip, x 3 = 6,144.
@@ -134,6 +145,41 @@ def loop_early_exit():
     return h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
 
 
+def greedy_search():
+    decoder = h.make_graph([
+        h.make_node("Gather", ["E", "input_ids"], ["h"], name="embed"),
+        h.make_node("Concat", ["past_0", "h"], ["present_0"], axis=1, name="cache"),
+        h.make_node("Transpose", ["present_0"], ["keys"], perm=[0, 2, 1], name="keys_t"),
+        h.make_node("MatMul", ["h", "keys"], ["scores"], name="scores"),
+        h.make_node("MatMul", ["h", "W"], ["logits"], name="lm_head"),
+    ], "decoder",
+        [h.make_tensor_value_info("input_ids", T.INT32, ["batch_size", "seq_len"]),
+         h.make_tensor_value_info("past_0", T.FLOAT, ["batch_size", "past_seq_len", 8])],
+        [h.make_tensor_value_info("logits", T.FLOAT, ["batch_size", "seq_len", 20]),
+         h.make_tensor_value_info("present_0", T.FLOAT, ["batch_size", "total_seq_len", 8])],
+        [init("E", np.zeros((20, 8), np.float32)), init("W", np.zeros((8, 20), np.float32))])
+    inits = [init("max_length", np.array([6], np.int32)), init("min_length", np.array([1], np.int32)),
+             init("repetition_penalty", np.array([1.0], np.float32))]
+    node = h.make_node("GreedySearch", ["input_ids", "max_length", "min_length", "repetition_penalty"],
+                       ["sequences"], domain="com.microsoft", decoder=decoder, model_type=0,
+                       eos_token_id=1, pad_token_id=1, name="generate")
+    g = h.make_graph([node], "greedy_search",
+                     [h.make_tensor_value_info("input_ids", T.INT32, [2, 3])],
+                     [h.make_tensor_value_info("sequences", T.INT32, [2, 6])], inits)
+    return h.make_model(g, opset_imports=[h.make_opsetid("", 13),
+                                          h.make_opsetid("com.microsoft", 1)])
+
+
+def greedy_search_open():
+    """greedy_search with max_length a graph input: --max-length N gives it."""
+    model = greedy_search()
+    g = model.graph
+    del g.initializer[0]
+    g.input.append(h.make_tensor_value_info("max_length", T.INT32, [1]))
+    g.name = "greedy_search_open"
+    return model
+
+
 def loop_state():
     body = h.make_graph([
         h.make_node("Identity", ["cond_in"], ["cond_out"], name="keep_going"),
@@ -176,7 +222,9 @@ def main():
                        ("subgraph_loop_state", loop_state), ("subgraph_scan_slices", scan_slices),
                        ("subgraph_if_downstream", if_downstream),
                        ("subgraph_loop_downstream", loop_downstream),
-                       ("subgraph_loop_early_exit", loop_early_exit)]:
+                       ("subgraph_loop_early_exit", loop_early_exit),
+                       ("subgraph_greedy_search", greedy_search),
+                       ("subgraph_greedy_search_open", greedy_search_open)]:
         model = make()
         path = os.path.join(ROOT, "testdata", name + ".onnx")
         onnx.save(model, path)

@@ -148,7 +148,7 @@ std::string WalkSubgraphs(const onnx::NodeProto& node, const Cost& cost, const S
     ValueTable table = BuildValueTable(*g, {});
     // Our propagators inside the body, with the enclosing scopes visible.
     PropagateSubgraph(
-        *g, *order, BodySeeds(node, *g, scope),
+        *g, *order, call.seeds.empty() ? BodySeeds(node, *g, scope) : call.seeds,
         [&](const std::string& name) { return scope.Find(name); },
         [&](const onnx::NodeProto& n) -> int64_t {
           auto it = options.opsets->find(CanonicalDomain(n.domain()));
