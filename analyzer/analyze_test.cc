@@ -296,6 +296,51 @@ TEST(Analyze, AnImpossibleNodeNamesTheUnboundDimsTakenAsOne) {
   EXPECT_EQ(b->forward().flops(), 264192.0);
 }
 
+TEST(Analyze, ASizeFromAnInputValueNamesTheValueToBind) {
+  // n (an int64 scalar input) -> Range(0, n, 1) -> Cast -> Relu: the Relu's
+  // shape waits on n's value, so its reason names --value n=V; with n = 10 it
+  // counts 10 (1 per element).
+  onnx::ModelProto m;
+  m.add_opset_import()->set_version(13);
+  onnx::GraphProto* g = m.mutable_graph();
+  auto* n_type = AddInput(g, "n", {})->mutable_type()->mutable_tensor_type();
+  n_type->set_elem_type(onnx::TensorProto::INT64);
+  n_type->mutable_shape();  // a scalar
+  for (const char* name : {"zero", "one"}) {
+    onnx::TensorProto* c = g->add_initializer();
+    c->set_name(name);
+    c->set_data_type(onnx::TensorProto::INT64);
+    c->add_int64_data(name[0] == 'z' ? 0 : 1);
+  }
+  auto add = [&](const char* op, std::vector<std::string> ins, const char* out) {
+    onnx::NodeProto* n = g->add_node();
+    n->set_op_type(op);
+    n->set_name(op);
+    for (const auto& in : ins) n->add_input(in);
+    n->add_output(out);
+    return n;
+  };
+  add("Range", {"zero", "n", "one"}, "r");
+  onnx::AttributeProto* to = add("Cast", {"r"}, "f")->add_attribute();
+  to->set_name("to");
+  to->set_type(onnx::AttributeProto::INT);
+  to->set_i(onnx::TensorProto::FLOAT);
+  add("Relu", {"f"}, "y");
+  g->add_output()->set_name("y");
+  absl::StatusOr<Report> r = AnalyzeBytes(m.SerializeAsString(), "range.onnx", AnalyzeOptions());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->forward().uncounted_size(), 1);
+  EXPECT_TRUE(absl::StrContains(r->forward().uncounted(0).reason(),
+                                "it depends on the value of input 'n': give it with --value n=V"))
+      << r->forward().uncounted(0).reason();
+  AnalyzeOptions valued;
+  valued.bindings.values = {{"n", {10}}};
+  absl::StatusOr<Report> v = AnalyzeBytes(m.SerializeAsString(), "range.onnx", valued);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->forward().coverage().uncounted(), 0);
+  EXPECT_EQ(v->forward().flops(), 10.0);
+}
+
 TEST(Analyze, ATimeMajorStaticInputTakesTheBatchTheRecurrenceRuns) {
   // x [T = 20, B = 1, 8] static, through a Relu (which the axis tracing does not
   // follow) into an LSTM over T: the batch is axis 1 (1), not axis 0 (20).

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "analyzer/load/graph_order.h"
@@ -213,6 +214,30 @@ bool ShapeKnown(const TensorInfo* t) {
   return true;
 }
 
+// A small input without known values (a scalar size, a sample rate) that
+// the operands of `lost` are computed from: binding its value with --value
+// is what would shape the node. Empty when there is none.
+std::string ValueInputBehind(const onnx::NodeProto& lost, const Scope& scope,
+                             const ProducerMap& producer) {
+  std::vector<std::string> todo(lost.input().begin(), lost.input().end());
+  absl::flat_hash_set<std::string> seen;
+  for (size_t i = 0; i < todo.size() && i < 256; ++i) {
+    const std::string name = todo[i];
+    if (name.empty() || !seen.insert(name).second) continue;
+    const TensorInfo* t = scope.Find(name);
+    if (t != nullptr && t->has_values) continue;
+    auto it = producer.find(name);
+    if (it != producer.end()) {
+      for (const auto& in : it->second->input()) todo.push_back(in);
+      continue;
+    }
+    if (t != nullptr && !t->is_initializer && ShapeKnown(t) && NumElements(t->dims) <= 16) {
+      return name;
+    }
+  }
+  return "";
+}
+
 // For a value whose shape is unknown, the node upstream where the shape was
 // lost: the first producer whose inputs are all known but whose output is
 // not. That node, not the many downstream of it, is what to look at.
@@ -303,6 +328,11 @@ void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Sc
             absl::StrAppend(&r.reason, " (the shape is first lost at ",
                             lost->name().empty() ? "a node" : absl::StrCat("'", lost->name(), "'"),
                             " (", lost->op_type(), "), whose input shapes are known)");
+            const std::string value = ValueInputBehind(*lost, scope, producers());
+            if (!value.empty()) {
+              absl::StrAppend(&r.reason, "; it depends on the value of input '", value,
+                              "': give it with --value ", value, "=V");
+            }
           }
           break;
         }
