@@ -189,7 +189,9 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
 
 // Ops whose output size is data-dependent (rules/data_dependent.cc, TopK),
 // an If, whose branches may differ in cost and in output shape, or a Loop,
-// whose condition may stop it before its trip count.
+// whose condition may stop it before its trip count; a CumSum whose axis is
+// computed at run time and a SparseToDenseMatMul (nnz in the data) count at
+// a bound too.
 bool HasDataDependentOps(const onnx::ModelProto& model) {
   bool found = false;
   ForEachGraph(model.graph(), [&](const onnx::GraphProto& g, int) {
@@ -198,7 +200,7 @@ bool HasDataDependentOps(const onnx::ModelProto& model) {
       found = found || op == "NonZero" || op == "Compress" || op == "Unique" ||
               op == "NonMaxSuppression" || op == "TopK" || op == "If" || op == "Loop" ||
               op == "RemovePadding" || op == "BeamSearch" || op == "GreedySearch" ||
-              op == "Sampling";
+              op == "Sampling" || op == "CumSum" || op == "SparseToDenseMatMul";
     }
   });
   return found;

@@ -1,6 +1,9 @@
 // Fused attention ops: the ONNX Attention (opset 23/24), onnxruntime's
 // com.microsoft Attention, QAttention, MultiHeadAttention and
-// GroupQueryAttention, and RotaryEmbedding (ONNX opset 23 and com.microsoft).
+// GroupQueryAttention, the one-token decoder forms DecoderMaskedSelfAttention
+// (Attention's inputs and projection) and DecoderMaskedMultiHeadAttention
+// (MultiHeadAttention's, inputs reordered), and RotaryEmbedding (ONNX opset 23
+// and com.microsoft).
 //
 // ONNX 1.12 has no schema for any of them, so their output shapes are often
 // unknown: everything is counted from the INPUT shapes and the attributes.
@@ -457,6 +460,113 @@ absl::StatusOr<Cost> CountMultiHeadAttention(const NodeView& v) {
   return c;
 }
 
+// ---- com.microsoft DecoderMaskedMultiHeadAttention: one decoding step ----
+//
+// Inputs: query, key, value, mask_index, attention_bias, past_key,
+// past_value, past_sequence_length, beam_width, cache_indirection, bias.
+// Self attention: query [B, S, hidden] (S = 1 in practice; counted as given),
+// key/value [B, S, hidden] / [B, S, v_hidden] appended to past_key/value
+// [B, N, P, H]; or packed QKV [B, S, 2*hidden + v_hidden] with no key/value
+// (taken as three equal parts). Cross attention: key/value already projected
+// in [B, N, L, H] (the encoder's cache), no past. B counts every beam (the
+// cache_indirection only picks which beam's past a key comes from).
+
+absl::StatusOr<Cost> CountDecoderMaskedMultiHeadAttention(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(const int64_t heads, RequiredPositiveInt(v, "num_heads", ""));
+  OF_ASSIGN_OR_RETURN(Dims q, InputDims(v, 0));
+  if (q.size() != 3) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "query must be [B, S, hidden] or packed [B, S, 2*hidden + v_hidden], got ",
+        DimsToString(q)));
+  }
+  Core k;
+  k.q_heads = heads;
+  k.batch = q[0];
+  k.s_q = q[1];
+  int64_t hidden = 0, v_hidden = 0, s_kv = 0;
+  int64_t cache_head = -1;  // cross attention: the key cache's head size
+  bool cross = false;
+  if (!HasInput(v, 1) && !HasInput(v, 2)) {
+    if (absl::Status st = Divisible(q[2], 3, "packed QKV hidden", "3"); !st.ok()) return st;
+    hidden = v_hidden = q[2] / 3;
+    s_kv = k.s_q;
+  } else {
+    hidden = q[2];
+    OF_ASSIGN_OR_RETURN(Dims kd, InputDims(v, 1));
+    OF_ASSIGN_OR_RETURN(Dims vd, InputDims(v, 2));
+    if (kd.size() == 3 && vd.size() == 3) {
+      if (kd[2] != hidden) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("key hidden ", kd[2], " differs from query hidden ", hidden));
+      }
+      s_kv = kd[1];
+      v_hidden = vd[2];
+    } else if (kd.size() == 4 && vd.size() == 4) {
+      cross = true;
+      s_kv = kd[2];
+      cache_head = kd[3];
+      v_hidden = heads * vd[3];
+      if (kd[1] != heads || vd[1] != heads) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cross-attention key ", DimsToString(kd), " / value ", DimsToString(vd),
+            " must be [B, num_heads=", heads, ", L, H]"));
+      }
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "key and value must both be [B, S, hidden] (self) or [B, N, L, H] (cross), got ",
+          DimsToString(kd), " and ", DimsToString(vd)));
+    }
+  }
+  if (absl::Status st = Divisible(hidden, heads, "query hidden", "num_heads"); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = Divisible(v_hidden, heads, "value hidden", "num_heads"); !st.ok()) {
+    return st;
+  }
+  k.d_k = hidden / heads;
+  k.d_v = v_hidden / heads;
+  if (cross && cache_head != k.d_k) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "key cache head size ", cache_head, " differs from query hidden/num_heads = ", k.d_k));
+  }
+
+  Cost c;
+  if (HasInput(v, 10)) {
+    // The projection bias: added to Q, and to the new K and V of self
+    // attention (a cross-attention cache comes projected).
+    const double q_elems = static_cast<double>(k.batch) * static_cast<double>(k.s_q) *
+                           static_cast<double>(hidden);
+    const double kv_elems = cross ? 0
+                                  : static_cast<double>(k.batch) * static_cast<double>(s_kv) *
+                                        static_cast<double>(hidden + v_hidden);
+    c.vector_flops += q_elems + kv_elems;
+    c.detail = absl::StrCat("bias adds ", FormatCount(q_elems + kv_elems));
+  }
+  if (!cross && HasInput(v, 5)) {
+    OF_ASSIGN_OR_RETURN(k.past, PastLength(v, 5, 4, 2, 1, s_kv));
+    if (AttrInt(v, "past_present_share_buffer", 0) != 0) {
+      int64_t len = 0;
+      if (ScalarValue(v, 7, &len)) {
+        k.past = len;
+      } else {
+        c.warning = absl::StrCat(
+            "past and present share a buffer and past_sequence_length is not a known "
+            "constant: counted the buffer's ", k.past, " positions as the past length");
+      }
+    }
+  }
+  k.s_total = k.past + s_kv;
+  k.masks = (HasInput(v, 3) ? 1 : 0) + (HasInput(v, 4) ? 1 : 0);
+  AddCore(v, k, c);
+  return c;
+}
+
+absl::StatusOr<Cost> CountDecoderMaskedSelfAttention(const NodeView& v) {
+  // Attention's slots exactly: input, weights, bias, mask_index, past,
+  // attention_bias, past_sequence_length (then beam_width, cache_indirection).
+  return CountProjectedAttention(v, {"DecoderMaskedSelfAttention", 0, 1, 2, 3, 4, 5, 6, false});
+}
+
 // ---- com.microsoft GroupQueryAttention ----
 
 absl::StatusOr<Cost> CountGroupQueryAttention(const NodeView& v) {
@@ -638,6 +748,29 @@ std::string MultiHeadAttentionFormula() {
       kCoreFormula);
 }
 
+std::string DecoderMaskedMultiHeadAttentionFormula() {
+  return absl::StrCat(
+      "one decoding step, Q, K, V already projected: query [B, S_q, hidden] (S_q = 1) with "
+      "key/value [B, S_kv, hidden] appended to past_key/past_value [B, heads, past, d] "
+      "(self attention; past_present_share_buffer: past = the past_sequence_length value, "
+      "else the buffer length with a warning), packed QKV [B, S_q, 3*hidden] without "
+      "key/value, or key/value caches [B, heads, L, d] (cross attention, S_total = L, no "
+      "past); B includes the beams; d_k = hidden/num_heads; bias: + B*S_q*hidden + "
+      "B*S_kv*(hidden + v_hidden) adds (vector; Q only for cross attention); additive masks "
+      "= mask_index, attention_bias. ",
+      kCoreFormula);
+}
+
+std::string DecoderMaskedSelfAttentionFormula() {
+  return absl::StrCat(
+      "one decoding step of com.microsoft Attention, counted as it (same inputs: input [B, "
+      "S, input_hidden], weights [input_hidden, q+k+v], bias, mask_index, past [2, B, heads, "
+      "past, d], attention_bias, past_sequence_length; beam_width and cache_indirection "
+      "change no count): projection 2*B*S*input_hidden*(q+k+v) + B*S*(q+k+v) bias adds; "
+      "do_rotary: + 3 per rotated element of Q and K. ",
+      kCoreFormula);
+}
+
 std::string GroupQueryAttentionFormula() {
   return absl::StrCat(
       "query [B, S, num_heads*d] (or packed QKV [B, S, (num_heads + 2*kv_num_heads)*d]), "
@@ -790,10 +923,68 @@ absl::StatusOr<Outputs> ShapeOfGroupQueryAttention(const NodeView& v) {
                  Shaped(elem, {b, kv_heads, present, head})};
 }
 
+// com.microsoft DecoderMaskedMultiHeadAttention. Outputs: [B, S, v_hidden],
+// present_key/value [B, heads, past + S_kv, d] (the past buffer's shape when
+// it is shared), qk [B, heads, S, S_total].
+absl::StatusOr<Outputs> ShapeOfDecoderMaskedMultiHeadAttention(const NodeView& v) {
+  const TensorInfo* q = In(v, 0);
+  const TensorInfo* k = In(v, 1);
+  const TensorInfo* val = In(v, 2);
+  const int32_t elem = ElemOf(q);
+  const int64_t heads = AttrInt(v, "num_heads", -1);
+  if (!Ranked(q) || q->dims.size() != 3) return Outputs{TypeOnly(elem)};
+  const int64_t b = q->dims[0], s = q->dims[1];
+  int64_t head_k = -1, head_v = -1, total = -1;
+  Dims present = {-1};
+  if (!HasInput(v, 1) && !HasInput(v, 2)) {  // packed QKV
+    head_k = head_v = DimDiv(DimDiv(q->dims[2], 3), heads);
+    total = DimAdd(HasInput(v, 5) ? DimOr(In(v, 5), 4, 2) : 0, s);
+  } else if (Ranked(k) && k->dims.size() == 4) {  // cross attention
+    head_k = k->dims[3];
+    head_v = DimOr(val, 4, 3);
+    total = k->dims[2];
+  } else {
+    head_k = DimDiv(q->dims[2], heads);
+    head_v = DimDiv(DimOr(val, 3, 2), heads);
+    total = DimAdd(HasInput(v, 5) ? DimOr(In(v, 5), 4, 2) : 0, DimOr(k, 3, 1));
+  }
+  const bool shared = AttrInt(v, "past_present_share_buffer", 0) != 0 && HasInput(v, 5);
+  const int64_t present_len = shared ? DimOr(In(v, 5), 4, 2) : total;
+  const bool cross = Ranked(k) && k->dims.size() == 4;
+  Outputs outs{Shaped(elem, {b, s, DimMul(heads, head_v)})};
+  if (cross) {
+    outs.push_back(TensorInfo());
+    outs.push_back(TensorInfo());
+  } else {
+    outs.push_back(Shaped(elem, {b, heads, present_len, head_k}));
+    outs.push_back(Shaped(elem, {b, heads, present_len, head_v}));
+  }
+  outs.push_back(Shaped(elem, {b, heads, s, total}));
+  return outs;
+}
+
+// com.microsoft DecoderMaskedSelfAttention: as Attention, except that a
+// shared past/present buffer keeps the past's shape.
+absl::StatusOr<Outputs> ShapeOfDecoderMaskedSelfAttention(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Outputs outs, ShapeOfContribAttention(v));
+  if (AttrInt(v, "past_present_share_buffer", 0) != 0 && outs.size() > 1) {
+    const TensorInfo* past = In(v, 4);
+    outs[1] = Ranked(past) ? Shaped(ElemOf(past), past->dims) : TensorInfo();
+  }
+  return outs;
+}
+
 // MultiHeadAttention's packed bias (input 3) adds to Q, K and V.
 constexpr BackwardSpec MultiHeadBackward() {
   BackwardSpec s = Backward(BackwardKind::kAttentionCore);
   s.bias = 3;
+  return s;
+}
+
+// DecoderMaskedMultiHeadAttention's projection bias (input 10) adds to Q, K and V.
+constexpr BackwardSpec DecoderMaskedBackward() {
+  BackwardSpec s = Backward(BackwardKind::kAttentionCore);
+  s.bias = 10;
   return s;
 }
 
@@ -822,6 +1013,12 @@ void RegisterAttentionRules(RuleRegistry& r) {
   Register(r, {"com.microsoft", "GroupQueryAttention", "attention",
                GroupQueryAttentionFormula(), CountGroupQueryAttention, ShapeOfGroupQueryAttention,
                Backward(BackwardKind::kAttentionCore)});
+  Register(r, {"com.microsoft", "DecoderMaskedMultiHeadAttention", "attention",
+               DecoderMaskedMultiHeadAttentionFormula(), CountDecoderMaskedMultiHeadAttention,
+               ShapeOfDecoderMaskedMultiHeadAttention, DecoderMaskedBackward()});
+  Register(r, {"com.microsoft", "DecoderMaskedSelfAttention", "attention",
+               DecoderMaskedSelfAttentionFormula(), CountDecoderMaskedSelfAttention,
+               ShapeOfDecoderMaskedSelfAttention, Backward(BackwardKind::kProjectedAttention)});
   Register(r, {"com.microsoft", "RotaryEmbedding", "attention", kRotaryFormula,
                CountRotaryEmbedding, ShapeLikeInput0});
 }

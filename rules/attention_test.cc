@@ -298,6 +298,129 @@ TEST(MultiHeadAttentionRule, FailurePaths) {
   EXPECT_TRUE(Mentions(sym.status(), "encoder_sequence")) << sym.status();
 }
 
+// ---- com.microsoft DecoderMaskedMultiHeadAttention / DecoderMaskedSelfAttention ----
+
+// Inputs 3..9: mask_index, attention_bias, past_key, past_value,
+// past_sequence_length, beam_width, cache_indirection; then bias.
+NodeBuilder DecoderSelfStep(Dims past, bool shared) {
+  // onnxruntime's dmmha_self_attn.onnx at batch 2: Q, K, V [2,1,64], 2 heads
+  // of 32, past [2,2,P,32], bias [192].
+  NodeBuilder b("DecoderMaskedMultiHeadAttention", "com.microsoft");
+  b.Input({2, 1, 64}).Input({2, 1, 64}).Input({2, 1, 64}).AbsentInput().AbsentInput()
+      .Input(past).Input(past).ConstInput({1}, {31}, kInt32).Input({1}, kInt32)
+      .Input({2, 1, 128}, kInt32).Input({192}).Attr("num_heads", 2);
+  if (shared) b.Attr("past_present_share_buffer", 1);
+  return b;
+}
+
+TEST(DecoderMaskedMultiHeadAttentionRule, SelfAttentionStepWithPast) {
+  // Past 31 + the new token: S_total 32; scores = B*H*S_q*S_total =
+  // 2*2*1*32 = 128; products 2*128*(32+32) = 16,384 (8,192 MACs). Vector:
+  // bias on Q 2*1*64 = 128 and on the new K, V 2*1*(64+64) = 256, then
+  // (scale 1 + softmax 5)*128 = 768: 1,152.
+  auto c = DecoderSelfStep({2, 2, 31, 32}, false).Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->matmul_flops, 16384.0);
+  EXPECT_EQ(c->macs, 8192.0);
+  EXPECT_EQ(c->vector_flops, 1152.0);
+  // A shared buffer of 128 positions holding past_sequence_length = 31: the same.
+  auto shared = DecoderSelfStep({2, 2, 128, 32}, true).Count();
+  ASSERT_TRUE(shared.ok()) << shared.status();
+  EXPECT_EQ(shared->matmul_flops, 16384.0);
+  EXPECT_TRUE(shared->warning.empty()) << shared->warning;
+  // Its present outputs keep the buffer's shape; not shared, past + 1.
+  auto shapes = DecoderSelfStep({2, 2, 128, 32}, true).Propagate();
+  ASSERT_TRUE(shapes.ok()) << shapes.status();
+  EXPECT_EQ((*shapes)[0].dims, (Dims{2, 1, 64}));
+  EXPECT_EQ((*shapes)[1].dims, (Dims{2, 2, 128, 32}));
+  auto grown = DecoderSelfStep({2, 2, 31, 32}, false).Propagate();
+  ASSERT_TRUE(grown.ok()) << grown.status();
+  EXPECT_EQ((*grown)[1].dims, (Dims{2, 2, 32, 32}));
+}
+
+TEST(DecoderMaskedMultiHeadAttentionRule, SharedBufferWithoutLengthWarns) {
+  // past_sequence_length unknown: the buffer's 128 positions are the past,
+  // S_total 129: 2*2*129 = 516 scores, 2*516*64 = 66,048.
+  auto c = NodeBuilder("DecoderMaskedMultiHeadAttention", "com.microsoft")
+               .Input({2, 1, 64}).Input({2, 1, 64}).Input({2, 1, 64}).AbsentInput()
+               .AbsentInput().Input({2, 2, 128, 32}).Input({2, 2, 128, 32}).Input({1}, kInt32)
+               .Attr("num_heads", 2).Attr("past_present_share_buffer", 1).Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->matmul_flops, 66048.0);
+  EXPECT_NE(c->warning.find("past_sequence_length"), std::string::npos) << c->warning;
+}
+
+TEST(DecoderMaskedMultiHeadAttentionRule, CrossAttentionAndPackedQkv) {
+  // dmmha_cross_attn.onnx at batch 2: Q [2,1,64], the encoder's K/V cache
+  // [2,2,10,32], bias [192] on Q only (128 adds), raw mask [2,10] (1 per
+  // score): 2*2*1*10 = 40 scores, 2*40*64 = 5,120; vector 128 + 7*40 = 408.
+  auto cross = NodeBuilder("DecoderMaskedMultiHeadAttention", "com.microsoft")
+                   .Input({2, 1, 64}).Input({2, 2, 10, 32}).Input({2, 2, 10, 32})
+                   .Input({2, 10}, kInt32).AbsentInput().AbsentInput().AbsentInput()
+                   .AbsentInput().AbsentInput().AbsentInput().Input({192})
+                   .Attr("num_heads", 2).Count();
+  ASSERT_TRUE(cross.ok()) << cross.status();
+  EXPECT_EQ(cross->matmul_flops, 5120.0);
+  EXPECT_EQ(cross->vector_flops, 128.0 + 7.0 * 40);
+  auto qk = NodeBuilder("DecoderMaskedMultiHeadAttention", "com.microsoft")
+                .Input({2, 1, 64}).Input({2, 2, 10, 32}).Input({2, 2, 10, 32})
+                .Attr("num_heads", 2).Propagate();
+  ASSERT_TRUE(qk.ok()) << qk.status();
+  EXPECT_EQ((*qk)[0].dims, (Dims{2, 1, 64}));
+  EXPECT_EQ((*qk)[3].dims, (Dims{2, 2, 1, 10}));
+  // Packed QKV [2,1,192] (hidden 64 each) with past [2,2,31,32]: the
+  // self-attention step's core, 16,384 and 6*128 = 768.
+  auto packed = NodeBuilder("DecoderMaskedMultiHeadAttention", "com.microsoft")
+                    .Input({2, 1, 192}).AbsentInput().AbsentInput().AbsentInput()
+                    .AbsentInput().Input({2, 2, 31, 32}).Input({2, 2, 31, 32})
+                    .Attr("num_heads", 2).Count();
+  ASSERT_TRUE(packed.ok()) << packed.status();
+  EXPECT_EQ(packed->matmul_flops, 16384.0);
+  EXPECT_EQ(packed->vector_flops, 768.0);
+}
+
+TEST(DecoderMaskedMultiHeadAttentionRule, FailurePaths) {
+  auto heads = NodeBuilder("DecoderMaskedMultiHeadAttention", "com.microsoft")
+                   .Input({2, 1, 64}).Input({2, 1, 64}).Input({2, 1, 64}).Count();
+  ASSERT_FALSE(heads.ok());
+  EXPECT_TRUE(Mentions(heads.status(), "num_heads")) << heads.status();
+  auto mixed = NodeBuilder("DecoderMaskedMultiHeadAttention", "com.microsoft")
+                   .Input({2, 1, 64}).Input({2, 1, 64}).Input({2, 2, 10, 32})
+                   .Attr("num_heads", 2).Count();
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_TRUE(Mentions(mixed.status(), "cross")) << mixed.status();
+  auto head_size = NodeBuilder("DecoderMaskedMultiHeadAttention", "com.microsoft")
+                       .Input({2, 1, 64}).Input({2, 2, 10, 16}).Input({2, 2, 10, 16})
+                       .Attr("num_heads", 2).Count();
+  ASSERT_FALSE(head_size.ok());
+  EXPECT_TRUE(Mentions(head_size.status(), "head size")) << head_size.status();
+}
+
+TEST(DecoderMaskedSelfAttentionRule, GptStepIsAttentionWithPast) {
+  // input [2,1,768] x weights [768,2304]: 2*2304*768 = 3,538,944 MACs,
+  // 7,077,888 FLOPs, + bias 2*2304 = 4,608. past [2,2,12,32,64]: S_total 33,
+  // scores 2*12*1*33 = 792, core 2*792*(64+64) = 202,752; per score scale 1
+  // + mask_index 1 + softmax 5 = 7: 5,544.
+  auto c = NodeBuilder("DecoderMaskedSelfAttention", "com.microsoft")
+               .Input({2, 1, 768}).Input({768, 2304}).Input({2304}).Input({2, 33}, kInt32)
+               .Input({2, 2, 12, 32, 64}).Attr("num_heads", 12).Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->matmul_flops, 7077888.0 + 202752.0);
+  EXPECT_EQ(c->vector_flops, 4608.0 + 5544.0);
+  // Present [2, B, heads, past+1, d]; a shared buffer keeps the past's shape.
+  auto grown = NodeBuilder("DecoderMaskedSelfAttention", "com.microsoft")
+                   .Input({2, 1, 768}).Input({768, 2304}).Input({2304}).AbsentInput()
+                   .Input({2, 2, 12, 32, 64}).Attr("num_heads", 12).Propagate();
+  ASSERT_TRUE(grown.ok()) << grown.status();
+  EXPECT_EQ((*grown)[1].dims, (Dims{2, 2, 12, 33, 64}));
+  auto shared = NodeBuilder("DecoderMaskedSelfAttention", "com.microsoft")
+                    .Input({2, 1, 768}).Input({768, 2304}).Input({2304}).AbsentInput()
+                    .Input({2, 2, 12, 256, 64}).AbsentInput().ConstInput({1}, {32}, kInt32)
+                    .Attr("num_heads", 12).Attr("past_present_share_buffer", 1).Propagate();
+  ASSERT_TRUE(shared.ok()) << shared.status();
+  EXPECT_EQ((*shared)[1].dims, (Dims{2, 2, 12, 256, 64}));
+}
+
 // ---- com.microsoft GroupQueryAttention ----
 
 NodeBuilder LlamaGqa(int64_t s, int64_t past) {

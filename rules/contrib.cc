@@ -5,6 +5,9 @@
 // FusedMatMul, TransposeMatMul, FusedGemm, FusedConv, GemmFastGelu,
 // LayerNormalization, BiasSoftmax, BiasDropout, BitmaskBiasDropout, GroupNorm,
 // SkipGroupNorm, BiasSplitGelu and NhwcConv (a Conv on channels-last tensors).
+// EPContext has a rule only to say why it is never counted: it is a
+// partition compiled ahead of time for one execution provider, whose
+// operations live in an opaque blob, not in the ONNX graph.
 //
 // Each counts as the unfused ONNX graph it replaces: the adds it absorbs 1 per
 // element, then the normalization or activation as rules/normalization.cc and
@@ -524,6 +527,30 @@ absl::StatusOr<Outputs> ShapeOfNhwcConv(const NodeView& v) {
   return out;
 }
 
+// ---- EPContext: a precompiled partition, never counted ----
+
+constexpr char kEpContextFormula[] =
+    "not counted: a graph partition compiled ahead of time for one execution provider "
+    "(attribute source, e.g. QNNExecutionProvider), its operations an opaque binary "
+    "(embedded in ep_cache_context when embed_mode=1, else in the file it names), not ONNX "
+    "nodes; the node is reported uncounted with this reason";
+
+absl::StatusOr<Cost> CountEpContext(const NodeView& v) {
+  const std::string source = AttrString(v, "source", "");
+  std::string where = "embedded in the model (embed_mode=1)";
+  if (AttrInt(v, "embed_mode", 1) == 0) {
+    // A path: the blob itself is never read (embedded, it is the binary).
+    std::string path = AttrString(v, "ep_cache_context", "");
+    if (path.size() > 120) path = absl::StrCat(path.substr(0, 120), "...");
+    where = absl::StrCat("in the file '", path, "' (embed_mode=0)");
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "EPContext is a precompiled, opaque blob for the execution provider ",
+      source.empty() ? std::string("named by no 'source' attribute") : absl::StrCat("'", source, "'"),
+      ", stored ", where, ": its operations are not ONNX nodes and cannot be counted "
+      "from the file (count the model exported before EP context compilation)"));
+}
+
 }  // namespace
 
 void RegisterContribRules(RuleRegistry& r) {
@@ -570,6 +597,7 @@ void RegisterContribRules(RuleRegistry& r) {
                ShapeOfBiasSplitGelu});
   Register(r, {ms, "NhwcConv", "contrib", kNhwcConvFormula, CountNhwcConv, ShapeOfNhwcConv,
                Backward(BackwardKind::kProduct)});
+  Register(r, {ms, "EPContext", "contrib", kEpContextFormula, CountEpContext});
 }
 
 }  // namespace onnx_flops

@@ -232,5 +232,26 @@ TEST(ContribRule, NhwcConv) {
   EXPECT_EQ((*y)[0].dims, (Dims{1, 56, 56, 128}));
 }
 
+TEST(EpContextRule, IsUncountedWithTheReason) {
+  // A QNN context node whose blob sits in a file beside the model.
+  auto file = NodeBuilder("EPContext", kMs).Input({1, 3}).Output({1, 3})
+                  .Attr("source", "QNNExecutionProvider").Attr("embed_mode", 0)
+                  .Attr("ep_cache_context", "add_ctx.onnx_QNN_1_0.bin").Count();
+  ASSERT_FALSE(file.ok());
+  const std::string why(file.status().message());
+  EXPECT_NE(why.find("precompiled, opaque blob"), std::string::npos) << why;
+  EXPECT_NE(why.find("'QNNExecutionProvider'"), std::string::npos) << why;
+  EXPECT_NE(why.find("add_ctx.onnx_QNN_1_0.bin"), std::string::npos) << why;
+  EXPECT_NE(why.find("cannot be counted"), std::string::npos) << why;
+  // Embedded (the default embed_mode=1): the blob itself is never quoted.
+  auto embedded = NodeBuilder("EPContext", kMs).Input({1, 3})
+                      .Attr("ep_cache_context", std::string("\x01\x02BLOB", 6)).Count();
+  ASSERT_FALSE(embedded.ok());
+  const std::string why2(embedded.status().message());
+  EXPECT_NE(why2.find("embedded in the model"), std::string::npos) << why2;
+  EXPECT_EQ(why2.find("BLOB"), std::string::npos) << why2;
+  EXPECT_NE(why2.find("no 'source' attribute"), std::string::npos) << why2;
+}
+
 }  // namespace
 }  // namespace onnx_flops

@@ -1,6 +1,7 @@
-// Loop, Scan and If: their own cost is 0; what they cost is their subgraphs,
-// which the walker counts x the trip count these rules work out. A body is
-// counted once at its inferred shapes and multiplied, never unrolled.
+// Loop, Scan, If and SequenceMap: their own cost is 0; what they cost is
+// their subgraphs, which the walker counts x the trip count these rules work
+// out. A body is counted once at its inferred shapes and multiplied, never
+// unrolled.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -175,12 +176,51 @@ absl::StatusOr<Cost> CountIf(const NodeView& v) {
   return c;
 }
 
+constexpr char kSequenceMapFormula[] =
+    "cost(body) x L, L = the length of input_sequence (the body runs once per element); the "
+    "analyzer does not track sequence lengths, so L is unknown: --loop-trips NODE=L, else 1 "
+    "with a warning naming the sequence. The body runs at its declared input shapes, a "
+    "tensor (non-sequence) additional input at its own shape. 0 FLOP of its own";
+
+absl::StatusOr<Cost> CountSequenceMap(const NodeView& v) {
+  const onnx::AttributeProto* body = FindAttr(v, "body");
+  if (body == nullptr || !body->has_g()) {
+    return absl::FailedPreconditionError("missing graph attribute 'body'");
+  }
+  if (!HasInput(v, 0)) return absl::InvalidArgumentError("SequenceMap needs input_sequence");
+  const onnx::GraphProto& g = body->g();
+  Cost c;
+  SubgraphCall call;
+  call.attribute = "body";
+  call.trips = -1;
+  call.how = absl::StrCat("the length of sequence '", v.node->input(0),
+                          "' is not known from the file (sequence lengths are not tracked)");
+  // Body input k takes element k of the node's inputs: a tensor input (one
+  // whose shape is known: a sequence value never has one) is passed whole.
+  for (int k = 1; k < g.input_size() && k < static_cast<int>(v.inputs.size()); ++k) {
+    const TensorInfo* in = v.inputs[static_cast<size_t>(k)];
+    if (in == nullptr || !in->has_shape) continue;
+    TensorInfo t;
+    t.name = g.input(k).name();
+    t.elem_type = in->elem_type;
+    t.has_shape = true;
+    t.dims = in->dims;
+    t.dim_names = in->dim_names;
+    t.dim_names.resize(t.dims.size());
+    call.seeds.push_back(std::move(t));
+  }
+  c.detail = absl::StrCat("body x L: ", call.how);
+  c.subgraphs.push_back(std::move(call));
+  return c;
+}
+
 }  // namespace
 
 void RegisterControlFlowRules(RuleRegistry& r) {
   Register(r, {"", "Loop", "control_flow", kLoopFormula, CountLoop});
   Register(r, {"", "Scan", "control_flow", kScanFormula, CountScan});
   Register(r, {"", "If", "control_flow", kIfFormula, CountIf});
+  Register(r, {"", "SequenceMap", "control_flow", kSequenceMapFormula, CountSequenceMap});
 }
 
 }  // namespace onnx_flops

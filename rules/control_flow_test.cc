@@ -1,5 +1,6 @@
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include "gtest/gtest.h"
 #include "rules/rule_testing.h"
@@ -85,6 +86,44 @@ TEST(IfRule, ConstantConditionPicksOneBranch) {
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->subgraphs.size(), 2u);
   EXPECT_TRUE(d->take_larger_subgraph);
+}
+
+TEST(SequenceMapRule, BodyPerElementWithTheLengthLeftToTheWalker) {
+  // ONNX's test_sequence_map_add_1_sequence_1_tensor: body (in0, in1) -> Add,
+  // x0 a sequence (no shape: lengths are not tracked), x1 a tensor [4, 5].
+  NodeBuilder b("SequenceMap");
+  b.UnknownInput().Input({4, 5});
+  NodeView view = b.View();
+  onnx::NodeProto node = *view.node;  // named after the ONNX test's values
+  node.clear_input();
+  node.add_input("x0");
+  node.add_input("x1");
+  onnx::AttributeProto* body = node.add_attribute();
+  body->set_name("body");
+  body->set_type(onnx::AttributeProto::GRAPH);
+  body->mutable_g()->add_input()->set_name("in0");
+  body->mutable_g()->add_input()->set_name("in1");
+  view.node = &node;
+  const Rule* rule = FindRule(DefaultRules(), "", "SequenceMap");
+  ASSERT_NE(rule, nullptr);
+  auto c = rule->count(view);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->flops(), 0.0);
+  ASSERT_EQ(c->subgraphs.size(), 1u);
+  EXPECT_EQ(c->subgraphs[0].attribute, "body");
+  // Unknown: the walker applies --loop-trips or 1 with a warning naming x0.
+  EXPECT_LT(c->subgraphs[0].trips, 0);
+  EXPECT_NE(c->subgraphs[0].how.find("sequence 'x0'"), std::string::npos)
+      << c->subgraphs[0].how;
+  // The tensor input reaches the body whole; the sequence's element keeps
+  // the body's declared shape.
+  ASSERT_EQ(c->subgraphs[0].seeds.size(), 1u);
+  EXPECT_EQ(c->subgraphs[0].seeds[0].name, "in1");
+  EXPECT_EQ(c->subgraphs[0].seeds[0].dims, (Dims{4, 5}));
+  // No body: a reason.
+  auto none = NodeBuilder("SequenceMap").UnknownInput().Count();
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(std::string(none.status().message()).find("body"), std::string::npos);
 }
 
 }  // namespace

@@ -1,4 +1,7 @@
-// MatMul and Gemm: the matrix products that dominate most models.
+// MatMul and Gemm: the matrix products that dominate most models; Det; and
+// com.microsoft SparseToDenseMatMul, a sparse A times a dense B.
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "rules/families.h"
 #include "rules/propagate.h"
@@ -135,6 +138,85 @@ absl::StatusOr<Cost> CountDet(const NodeView& v) {
   return c;
 }
 
+// com.microsoft SparseToDenseMatMul: Y = alpha * A' * B' with A a sparse
+// tensor (COO or CSR) [M, K] and B dense [K, N] (A' = transA ? A^T : A, B'
+// likewise). Each stored non-zero of A meets one row of B': nnz(A)*N MACs.
+// nnz is in the data, not in the file: the count takes it at its bound, M*K
+// (A dense), and names the bound; the low end of the range takes nnz = 0.
+// ONNX 1.12 reads no sparse_tensor_type, so A's shape usually comes from the
+// output: M = dim 0 of Y, K = the inner dim of B'.
+constexpr char kSparseToDenseMatMulFormula[] =
+    "2*nnz(A)*N (matmul class) + M*N if alpha != 1 (vector class); A sparse [M, K] (transA: "
+    "[K, M]), B dense [K, N] (transB: [N, K]); nnz(A) is data-dependent: at most M*K (A "
+    "dense), an upper bound the report names, 0 at the low end of the range; M from A's "
+    "shape when known, else from Y [M, N]";
+
+absl::StatusOr<Cost> CountSparseToDenseMatMul(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Dims b, InputDims(v, 1));
+  if (b.size() != 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SparseToDenseMatMul needs a 2-D dense B, got ", DimsToString(b)));
+  }
+  const bool trans_a = AttrInt(v, "transA", 0) != 0;
+  const bool trans_b = AttrInt(v, "transB", 0) != 0;
+  const int64_t k = trans_b ? b[1] : b[0];
+  const int64_t n = trans_b ? b[0] : b[1];
+  int64_t m = -1;
+  std::string m_from;
+  if (absl::StatusOr<Dims> a = InputDims(v, 0); a.ok()) {
+    if (a->size() != 2) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SparseToDenseMatMul needs a 2-D sparse A, got ", DimsToString(*a)));
+    }
+    const int64_t ka = trans_a ? (*a)[0] : (*a)[1];
+    if (ka != k) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("inner dims differ: A' has K=", ka, ", B' has K=", k));
+    }
+    m = trans_a ? (*a)[1] : (*a)[0];
+    m_from = "A";
+  } else if (absl::StatusOr<Dims> y = OutputDims(v, 0); y.ok() && y->size() == 2) {
+    if ((*y)[1] != n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("output ", DimsToString(*y), " does not end in B's N=", n));
+    }
+    m = (*y)[0];
+    m_from = "Y";
+  } else {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the rows M of sparse input '", v.node->input(0),
+        "' are unknown: neither its shape nor the output's is known"));
+  }
+  const bool low = v.options != nullptr && v.options->data_dependent_low;
+  const double dense = static_cast<double>(m) * static_cast<double>(k);
+  const double nnz = low ? 0 : dense;
+  const double mn = static_cast<double>(m) * static_cast<double>(n);
+  Cost c;
+  c.macs = nnz * static_cast<double>(n);
+  c.matmul_flops = 2 * c.macs;
+  const bool alpha = AttrFloat(v, "alpha", 1.0f) != 1.0f;
+  if (alpha) c.vector_flops = mn;
+  c.detail = absl::StrCat("2*nnz*N", alpha ? " +M*N (alpha)" : "", ", nnz=",
+                          low ? "0 (low end)" : "M*K", "=", FormatCount(nnz), " M=", m, " (from ",
+                          m_from, ") K=", k, " N=", n);
+  if (!low) {
+    c.bound = absl::StrCat("at most ", FormatCount(dense), " non-zeros of sparse A '",
+                           v.node->input(0), "': M*K = ", m, "x", k, " (A dense)");
+  }
+  return c;
+}
+
+// Y [M, N]: M from A when its shape is known, N from B'.
+absl::StatusOr<Outputs> ShapeOfSparseToDenseMatMul(const NodeView& v) {
+  const TensorInfo* a = In(v, 0);
+  const TensorInfo* b = In(v, 1);
+  const int32_t elem = ElemOf(b);
+  int64_t m = -1, n = -1;
+  if (Ranked(a) && a->dims.size() == 2) m = AttrInt(v, "transA", 0) != 0 ? a->dims[1] : a->dims[0];
+  if (Ranked(b) && b->dims.size() == 2) n = AttrInt(v, "transB", 0) != 0 ? b->dims[0] : b->dims[1];
+  return Outputs{Shaped(elem, {m, n})};
+}
+
 }  // namespace
 
 absl::StatusOr<Outputs> ShapeOfMatMul(const NodeView& v) {
@@ -177,6 +259,9 @@ void RegisterMatMulRules(RuleRegistry& r) {
                Backward(BackwardKind::kMatMul)});
   Register(r, {"", "Det", "matmul", kDetFormula, CountDet});
   Register(r, {"", "Gemm", "matmul", kGemmFormula, CountGemm, ShapeOfGemm,
+               Backward(BackwardKind::kProduct)});
+  Register(r, {"com.microsoft", "SparseToDenseMatMul", "matmul", kSparseToDenseMatMulFormula,
+               CountSparseToDenseMatMul, ShapeOfSparseToDenseMatMul,
                Backward(BackwardKind::kProduct)});
 }
 

@@ -1,3 +1,5 @@
+#include <string>
+
 #include "gtest/gtest.h"
 #include "rules/rule_testing.h"
 
@@ -89,6 +91,59 @@ TEST(MatMulRule, DetIsGaussianElimination) {
   ASSERT_TRUE(two.ok()) << two.status();
   EXPECT_EQ(two->vector_flops, 4.0);
   EXPECT_FALSE(NodeBuilder("Det").Opset(11).Input({3, 4}).UnknownOutput().Count().ok());
+}
+
+TEST(SparseToDenseMatMulRule, DenseBoundOfTheNonZeros) {
+  // A sparse [64,128] x B [128,32]: nnz at most 64*128 = 8,192, each meeting
+  // a row of 32: 262,144 MACs, 524,288 FLOPs, an upper bound it names.
+  auto c = NodeBuilder("SparseToDenseMatMul", "com.microsoft")
+               .Input({64, 128}).Input({128, 32}).Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->macs, 262144.0);
+  EXPECT_EQ(c->matmul_flops, 524288.0);
+  EXPECT_EQ(c->vector_flops, 0.0);
+  EXPECT_NE(c->bound.find("at most 8192 non-zeros"), std::string::npos) << c->bound;
+  // transA, transB and alpha: A [128,64]^T x B [32,128]^T, + 64*32 = 2,048 scalings.
+  auto t = NodeBuilder("SparseToDenseMatMul", "com.microsoft")
+               .Input({128, 64}).Input({32, 128}).Attr("transA", 1).Attr("transB", 1)
+               .Attr("alpha", 0.5f).Count();
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->matmul_flops, 524288.0);
+  EXPECT_EQ(t->vector_flops, 2048.0);
+  // The low end of the range: no non-zeros, no bound text.
+  RuleOptions low;
+  low.data_dependent_low = true;
+  auto l = NodeBuilder("SparseToDenseMatMul", "com.microsoft").Options(low)
+               .Input({64, 128}).Input({128, 32}).Count();
+  ASSERT_TRUE(l.ok()) << l.status();
+  EXPECT_EQ(l->matmul_flops, 0.0);
+  EXPECT_TRUE(l->bound.empty());
+}
+
+TEST(SparseToDenseMatMulRule, RowsFromTheOutputWhenTheSparseShapeIsUnread) {
+  // onnxruntime's sparse_to_dense_matmul.onnx: A is a sparse_tensor_type
+  // input (no shape read), B [9,9], Y [9,9]: M = 9 from Y, 81*9 = 729 MACs.
+  auto c = NodeBuilder("SparseToDenseMatMul", "com.microsoft")
+               .UnknownInput().Input({9, 9}).Output({9, 9}).Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->matmul_flops, 1458.0);
+  // Neither A's nor Y's shape: a reason naming the rows.
+  auto u = NodeBuilder("SparseToDenseMatMul", "com.microsoft")
+               .UnknownInput().Input({9, 9}).UnknownOutput().Count();
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(std::string(u.status().message()).find("rows M"), std::string::npos) << u.status();
+  // Inner dims that differ are an error.
+  EXPECT_FALSE(NodeBuilder("SparseToDenseMatMul", "com.microsoft")
+                   .Input({64, 100}).Input({128, 32}).Count().ok());
+  // Y [M, N]: M from A when known, else unknown.
+  auto y = NodeBuilder("SparseToDenseMatMul", "com.microsoft")
+               .Input({64, 128}).Input({128, 32}).Propagate();
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ((*y)[0].dims, (Dims{64, 32}));
+  auto y2 = NodeBuilder("SparseToDenseMatMul", "com.microsoft")
+                .UnknownInput().Input({128, 32}).Propagate();
+  ASSERT_TRUE(y2.ok()) << y2.status();
+  EXPECT_EQ((*y2)[0].dims, (Dims{-1, 32}));
 }
 
 }  // namespace

@@ -30,6 +30,15 @@
 // Lookups and reshaping (ArrayFeatureExtractor, CastMap, CategoryMapper,
 // DictVectorizer, FeatureVectorizer, LabelEncoder, OneHotEncoder, ZipMap)
 // compute nothing: data movement.
+//
+// TfIdfVectorizer, the text featurizer of the ai.onnx domain that these
+// pipelines end in, lives here too. Per row of C tokens it examines every
+// n-gram that fits: for each length n in [min_gram_length, max_gram_length]
+// and skip s in [0, max_skip_count] (unigrams once, their skip is moot), an
+// n-gram starting at position i takes tokens i, i+(s+1), ..., i+(n-1)(s+1),
+// so C - (n-1)(s+1) start positions when positive. Each examined n-gram is 1
+// (its pool lookup; the count of a hit is incremented with it). IDF and
+// TFIDF then weight every output element: + numel(Y).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -306,6 +315,79 @@ absl::StatusOr<Cost> CountTreeEnsemble(const NodeView& v) {
   return c;
 }
 
+// ---- TfIdfVectorizer (ai.onnx) ----
+
+constexpr char kTfIdfFormula[] =
+    "rows * sum over n in [min_gram_length, max_gram_length] and skip s in [0, "
+    "max_skip_count] (s = 0 only for n = 1) of max(C - (n-1)(s+1), 0): one pool lookup per "
+    "n-gram examined (vector class), X [C] or [rows, C]; + numel(Y) when mode is IDF or "
+    "TFIDF (the weighting); Y [rows, max(ngram_indexes)+1]";
+
+// The n-grams of one row of c tokens examined at length n with skips
+// 0..max_skip: t = s+1 runs 1..T while (n-1)*t < c, each giving c - (n-1)*t
+// starts, i.e. T*c - (n-1)*T*(T+1)/2 (closed form: c and the skip count
+// can be large).
+double NgramsOfLength(int64_t c, int64_t n, int64_t max_skip) {
+  if (n == 1) return static_cast<double>(c);
+  const int64_t a = n - 1;
+  if (c <= a) return 0;
+  const double t = static_cast<double>(std::min<int64_t>(max_skip + 1, (c - 1) / a));
+  return t * static_cast<double>(c) - static_cast<double>(a) * t * (t + 1) / 2;
+}
+
+absl::StatusOr<Cost> CountTfIdfVectorizer(const NodeView& v) {
+  OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
+  if (x.empty() || x.size() > 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("TfIdfVectorizer input must be [C] or [N, C], got ", DimsToString(x)));
+  }
+  const int64_t lo = AttrInt(v, "min_gram_length", -1);
+  const int64_t hi = AttrInt(v, "max_gram_length", -1);
+  const int64_t skip = AttrInt(v, "max_skip_count", -1);
+  OF_RETURN_IF_ERROR(CheckAttrRange("min_gram_length", {lo}, 1, kMaxDim));
+  // Each length is one term below: a bound keeps the loop short.
+  OF_RETURN_IF_ERROR(CheckAttrRange("max_gram_length", {hi}, lo, lo + 65535));
+  OF_RETURN_IF_ERROR(CheckAttrRange("max_skip_count", {skip}, 0, kMaxDim));
+  const std::vector<int64_t> indexes = AttrInts(v, "ngram_indexes");
+  if (indexes.empty()) return absl::FailedPreconditionError("missing attribute 'ngram_indexes'");
+  OF_RETURN_IF_ERROR(CheckAttrRange("ngram_indexes", indexes, 0, kMaxDim - 1));
+  const int64_t width = *std::max_element(indexes.begin(), indexes.end()) + 1;
+  const double rows = x.size() == 2 ? static_cast<double>(x[0]) : 1;
+  const int64_t c = x.back();
+  double per_row = 0;
+  for (int64_t n = lo; n <= hi && n - 1 < c; ++n) per_row += NgramsOfLength(c, n, skip);
+  const std::string mode = AttrString(v, "mode", "");
+  const bool weighted = mode == "IDF" || mode == "TFIDF";
+  if (!weighted && mode != "TF") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("mode '", mode, "' is not TF, IDF or TFIDF"));
+  }
+  const double out = rows * static_cast<double>(width);
+  Cost c_out;
+  c_out.vector_flops = rows * per_row + (weighted ? out : 0);
+  c_out.detail = absl::StrCat("rows*lookups", weighted ? " + numel(Y)" : "", ", rows=",
+                              FormatCount(rows), " C=", c, " n=", lo, "..", hi, " skips 0..",
+                              skip, ": ", FormatCount(per_row), " lookups per row",
+                              weighted ? absl::StrCat("; ", mode, " weighting ", FormatCount(out))
+                                       : std::string("; TF: counts only"));
+  return c_out;
+}
+
+// Y: [N, max(ngram_indexes)+1] for X [N, C], [max(ngram_indexes)+1] for X [C]; float.
+absl::StatusOr<Outputs> ShapeOfTfIdfVectorizer(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  const std::vector<int64_t> indexes = AttrInts(v, "ngram_indexes");
+  int64_t width = -1;
+  if (!indexes.empty()) {
+    const int64_t top = *std::max_element(indexes.begin(), indexes.end());
+    width = top >= 0 && top < kMaxDim ? top + 1 : -1;
+  }
+  if (!Ranked(x)) return Outputs{TypeOnly(kFloat)};
+  if (x->dims.size() == 1) return Outputs{Shaped(kFloat, {width})};
+  if (x->dims.size() == 2) return Outputs{Shaped(kFloat, {x->dims[0], width})};
+  return absl::InvalidArgumentError("TfIdfVectorizer input must be [C] or [N, C]");
+}
+
 // ---- Shapes ----
 
 // Scaler and Normalizer: X's shape, always float.
@@ -339,6 +421,8 @@ void RegisterMlRules(RuleRegistry& r) {
   Register(r, {kMl, "SVMRegressor", "ml", kSvmFormula, CountSvm});
   Register(r, {kMl, "TreeEnsembleClassifier", "ml", kTreeFormula, CountTreeEnsemble});
   Register(r, {kMl, "TreeEnsembleRegressor", "ml", kTreeFormula, CountTreeEnsemble});
+  Register(r, {"", "TfIdfVectorizer", "ml", kTfIdfFormula, CountTfIdfVectorizer,
+               ShapeOfTfIdfVectorizer});
   for (const char* op : {"ArrayFeatureExtractor", "CastMap", "CategoryMapper", "DictVectorizer",
                          "FeatureVectorizer", "LabelEncoder", "OneHotEncoder", "ZipMap"}) {
     Register(r, {kMl, op, "ml", kMoveFormula, CountMove});

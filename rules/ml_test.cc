@@ -1,5 +1,8 @@
 // The ai.onnx.ml rules against counts worked out by hand from the formulas
 // in rules/ml.cc.
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "rules/rule_testing.h"
 
@@ -113,6 +116,60 @@ TEST(MlRule, PreprocessingKeepsTheShape) {
   ASSERT_TRUE(i.ok()) << i.status();
   EXPECT_EQ((*i)[0].dims, (Dims{7, 3}));
   EXPECT_EQ((*i)[0].elem_type, onnx::TensorProto::DOUBLE);
+}
+
+TEST(TfIdfVectorizerRule, NgramsExaminedPerRow) {
+  // ONNX's test_tfidfvectorizer_tf_batch_uniandbigrams_skip5: X [2,6], 1- and
+  // 2-grams, skips 0..5. Per row: unigrams 6; bigrams at skip s start at
+  // 6-(s+1) positions: 5+4+3+2+1+0 = 15; 21 per row, 42 in all (TF: no weighting).
+  auto tf = NodeBuilder("TfIdfVectorizer").Opset(9).Input({2, 6}, onnx::TensorProto::INT32)
+                .Attr("min_gram_length", 1).Attr("max_gram_length", 2)
+                .Attr("max_skip_count", 5).Attr("mode", "TF")
+                .Attr("ngram_counts", std::vector<int64_t>{0, 4})
+                .Attr("ngram_indexes", std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6}).Count();
+  ASSERT_TRUE(tf.ok()) << tf.status();
+  EXPECT_EQ(tf->vector_flops, 42.0);
+  EXPECT_EQ(tf->matmul_flops, 0.0);
+  // X [1,10], 1- to 3-grams, skips 0..2, IDF over Y [1,5]: unigrams 10;
+  // bigrams 9+8+7 = 24; trigrams span 2(s+1)+1: 8+6+4 = 18; 52 + 5 = 57.
+  auto idf = NodeBuilder("TfIdfVectorizer").Opset(9).Input({1, 10})
+                 .Attr("min_gram_length", 1).Attr("max_gram_length", 3)
+                 .Attr("max_skip_count", 2).Attr("mode", "IDF")
+                 .Attr("ngram_counts", std::vector<int64_t>{0, 2, 4})
+                 .Attr("ngram_indexes", std::vector<int64_t>{0, 4, 1, 2, 3}).Count();
+  ASSERT_TRUE(idf.ok()) << idf.status();
+  EXPECT_EQ(idf->vector_flops, 57.0);
+  // 1-D X [12], bigrams only, no skips: 11.
+  auto one = NodeBuilder("TfIdfVectorizer").Opset(9).Input({12})
+                 .Attr("min_gram_length", 2).Attr("max_gram_length", 2)
+                 .Attr("max_skip_count", 0).Attr("mode", "TFIDF")
+                 .Attr("ngram_counts", std::vector<int64_t>{0, 0})
+                 .Attr("ngram_indexes", std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6}).Count();
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->vector_flops, 11.0 + 7.0);
+}
+
+TEST(TfIdfVectorizerRule, ShapeAndBadAttributes) {
+  auto y = NodeBuilder("TfIdfVectorizer").Opset(9).Input({2, 6})
+               .Attr("ngram_indexes", std::vector<int64_t>{0, 1, 6, 3}).Propagate();
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ((*y)[0].dims, (Dims{2, 7}));
+  auto y1 = NodeBuilder("TfIdfVectorizer").Opset(9).Input({12})
+                .Attr("ngram_indexes", std::vector<int64_t>{2}).Propagate();
+  ASSERT_TRUE(y1.ok()) << y1.status();
+  EXPECT_EQ((*y1)[0].dims, (Dims{3}));
+  // max below min, an unknown mode, no ngram_indexes: reasons, not zeros.
+  EXPECT_FALSE(NodeBuilder("TfIdfVectorizer").Opset(9).Input({2, 6})
+                   .Attr("min_gram_length", 3).Attr("max_gram_length", 2)
+                   .Attr("max_skip_count", 0).Attr("mode", "TF")
+                   .Attr("ngram_indexes", std::vector<int64_t>{0}).Count().ok());
+  EXPECT_FALSE(NodeBuilder("TfIdfVectorizer").Opset(9).Input({2, 6})
+                   .Attr("min_gram_length", 1).Attr("max_gram_length", 2)
+                   .Attr("max_skip_count", 0).Attr("mode", "BM25")
+                   .Attr("ngram_indexes", std::vector<int64_t>{0}).Count().ok());
+  EXPECT_FALSE(NodeBuilder("TfIdfVectorizer").Opset(9).Input({2, 6})
+                   .Attr("min_gram_length", 1).Attr("max_gram_length", 2)
+                   .Attr("max_skip_count", 0).Attr("mode", "TF").Count().ok());
 }
 
 }  // namespace

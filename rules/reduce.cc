@@ -155,23 +155,35 @@ absl::StatusOr<Cost> CountArg(const NodeView& v) {
 constexpr char kCumSumFormula[] =
     "slices * (L-1) adds, or slices * max(L-2, 0) when exclusive=1 (the first "
     "two outputs of an exclusive scan are 0 and x[0]); L = dim of X along axis "
-    "(input 1), slices = numel(X)/L";
+    "(input 1), slices = numel(X)/L; axis computed at run time: the axis with the "
+    "longest dim (the most adds, numel(X)*(1 - 1/L)), an upper bound the report names "
+    "(the shortest at the low end of the range)";
 
 absl::StatusOr<Cost> CountCumSum(const NodeView& v) {
   OF_ASSIGN_OR_RETURN(Dims x, InputDims(v, 0));
   const int64_t rank = static_cast<int64_t>(x.size());
   if (rank == 0) return absl::InvalidArgumentError("CumSum input must have rank >= 1");
   int64_t axis_value = 0;
+  // The axis is computed at run time: every axis is possible. The adds,
+  // numel(X)*(1 - 1/L) (or numel(X)*(1 - 2/L) exclusive), grow with L, so
+  // the longest dim gives the most and the shortest the fewest.
+  bool axis_unknown = false;
   if (rank != 1) {  // a 1-D input can only be scanned along axis 0
+    if (!HasInput(v, 1)) return absl::InvalidArgumentError("CumSum needs its axis input");
     absl::StatusOr<std::vector<int64_t>> a = InputInts(v, 1);
     if (!a.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("CumSum axis: ", a.status().message()));
-    }
-    if (a->size() != 1) {
+      axis_unknown = true;
+      const bool low = v.options != nullptr && v.options->data_dependent_low;
+      for (int64_t d = 1; d < rank; ++d) {
+        const int64_t best = x[static_cast<size_t>(axis_value)];
+        const int64_t dim = x[static_cast<size_t>(d)];
+        if (low ? dim < best : dim > best) axis_value = d;
+      }
+    } else if (a->size() != 1) {
       return absl::InvalidArgumentError("CumSum axis must hold one value");
+    } else {
+      axis_value = (*a)[0];
     }
-    axis_value = (*a)[0];
   }
   OF_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(axis_value, rank));
   const double len = static_cast<double>(x[static_cast<size_t>(axis)]);
@@ -182,6 +194,14 @@ absl::StatusOr<Cost> CountCumSum(const NodeView& v) {
   c.vector_flops = slices * per_slice;
   c.detail = absl::StrCat("slices*", exclusive ? "max(L-2,0)" : "(L-1)",
                           ", slices=", FormatCount(slices), " L=", FormatCount(len));
+  if (axis_unknown) {
+    absl::StrAppend(&c.detail, " (axis '", v.node->input(1), "' unknown: axis ", axis, ")");
+    if (!(v.options != nullptr && v.options->data_dependent_low)) {
+      c.bound = absl::StrCat("axis unknown: the axis with the most adds, axis ", axis,
+                             " of X (", DimsToString(x), "), L=", FormatCount(len),
+                             ", an upper bound");
+    }
+  }
   return c;
 }
 

@@ -152,10 +152,40 @@ TEST(CumSumRule, PositionIds) {
   auto one = NodeBuilder("CumSum").Input({50}).Input({}).Count();
   ASSERT_TRUE(one.ok()) << one.status();
   EXPECT_EQ(one->vector_flops, 49.0);
-  // Unknown axis on a rank-3 input: a reason.
-  auto u = NodeBuilder("CumSum").Input({2, 3, 4}).Input({}).Count();
+  // No axis input at all on a rank-3 input: a reason.
+  auto u = NodeBuilder("CumSum").Input({2, 3, 4}).Count();
   ASSERT_FALSE(u.ok());
   EXPECT_TRUE(Mentions(u.status(), "axis")) << u.status();
+}
+
+TEST(CumSumRule, UnknownAxisIsTheLongestAxisAsABound) {
+  // X 2x7x4 with the axis computed at run time. Adds per axis: axis 0 L=2,
+  // 28 slices -> 28*1 = 28; axis 1 L=7, 8 slices -> 8*6 = 48; axis 2 L=4,
+  // 14 slices -> 14*3 = 42. Upper bound: axis 1, 48.
+  auto c = NodeBuilder("CumSum").Input({2, 7, 4}).Input({}, onnx::TensorProto::INT64).Count();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->vector_flops, 48.0);
+  EXPECT_NE(c->bound.find("axis unknown"), std::string::npos) << c->bound;
+  EXPECT_NE(c->bound.find("L=7"), std::string::npos) << c->bound;
+  EXPECT_NE(c->bound.find("upper bound"), std::string::npos) << c->bound;
+  // Exclusive: axis 1 gives 8*max(7-2,0) = 40.
+  auto e = NodeBuilder("CumSum").Input({2, 7, 4}).Input({}, onnx::TensorProto::INT64)
+               .Attr("exclusive", 1).Count();
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->vector_flops, 40.0);
+  // The low end of the range: the shortest axis, axis 0, 28, with no bound text.
+  RuleOptions low;
+  low.data_dependent_low = true;
+  auto l = NodeBuilder("CumSum").Options(low).Input({2, 7, 4})
+               .Input({}, onnx::TensorProto::INT64).Count();
+  ASSERT_TRUE(l.ok()) << l.status();
+  EXPECT_EQ(l->vector_flops, 28.0);
+  EXPECT_TRUE(l->bound.empty()) << l->bound;
+  // A known axis is exact: no bound.
+  auto k = NodeBuilder("CumSum").Input({2, 7, 4}).ConstInput({}, {2}).Count();
+  ASSERT_TRUE(k.ok()) << k.status();
+  EXPECT_EQ(k->vector_flops, 42.0);
+  EXPECT_TRUE(k->bound.empty());
 }
 
 TEST(TopKRule, Top5OfImageNetLogits) {
