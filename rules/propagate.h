@@ -92,6 +92,10 @@ bool SmallEnough(const Dims& dims);
 // Exact integer contents of input `i` (nullopt if unknown).
 std::optional<std::vector<int64_t>> IntsOf(const NodeView& v, int i);
 std::optional<std::vector<double>> DoublesOf(const NodeView& v, int i);
+// Integer contents of input `i`, or, when they are computed at run time but
+// bounded (TensorInfo::lo/hi), the upper bound of each element (the lower
+// one in the low pass), with *bounded set. nullopt when neither is known.
+std::optional<std::vector<int64_t>> BoundedIntsOf(const NodeView& v, int i, bool* bounded);
 // A scalar (or 1-element) input's value.
 std::optional<int64_t> ScalarInt(const NodeView& v, int i);
 std::optional<double> ScalarDouble(const NodeView& v, int i);

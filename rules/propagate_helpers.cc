@@ -180,6 +180,27 @@ std::optional<std::vector<int64_t>> IntsOf(const NodeView& v, int i) {
   return t->int_values;
 }
 
+std::optional<std::vector<int64_t>> BoundedIntsOf(const NodeView& v, int i, bool* bounded) {
+  *bounded = false;
+  const TensorInfo* t = In(v, i);
+  if (Valued(t)) return t->int_values;
+  if (t == nullptr || t->hi.empty() || t->hi.size() != t->lo.size()) return std::nullopt;
+  const bool low = v.options != nullptr && v.options->data_dependent_low;
+  if (!Known(t)) return std::nullopt;
+  const size_t size = static_cast<size_t>(NumElements(t->dims));
+  const bool uniform = t->hi.size() == 1;  // one bound for every element
+  if (!uniform && t->hi.size() != size) return std::nullopt;
+  std::vector<int64_t> out;
+  for (size_t k = 0; k < size; ++k) {
+    const size_t e = uniform ? 0 : k;
+    const double x = low ? std::ceil(t->lo[e]) : std::floor(t->hi[e]);
+    if (!std::isfinite(x)) return std::nullopt;
+    out.push_back(SaturatingInt(x));
+  }
+  *bounded = true;
+  return out;
+}
+
 std::optional<std::vector<double>> DoublesOf(const NodeView& v, int i) {
   const TensorInfo* t = In(v, i);
   if (!Valued(t)) return std::nullopt;

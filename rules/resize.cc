@@ -224,6 +224,19 @@ absl::StatusOr<Cost> CountResizeLike(const NodeView& v, absl::string_view op) {
   }
   const double numel = NumElements(y);
   Cost c;
+  // Sizes computed at run time from the data, bounded: Y is at that bound.
+  const TensorInfo* sizes = HasInput(v, 3) ? In(v, 3) : nullptr;
+  if (sizes != nullptr && !sizes->has_values && !sizes->hi.empty() &&
+      !(v.options != nullptr && v.options->data_dependent_low)) {
+    bool bounded = false;
+    if (std::optional<std::vector<int64_t>> at = BoundedIntsOf(v, 3, &bounded); at && bounded) {
+      std::vector<std::string> parts;
+      for (int64_t d : *at) parts.push_back(absl::StrCat(d));
+      c.bound = absl::StrCat("sizes computed at run time, each at most [",
+                             absl::StrJoin(parts, ", "), "] (the bounds of their values): Y ",
+                             DimsToString(y));
+    }
+  }
   if (SpatialScalesOnly(v, op, x)) {
     c.warning = absl::StrCat(
         "scales has 2 values for the 4-D input ",
@@ -280,7 +293,8 @@ absl::StatusOr<Outputs> ShapeOfResize(const NodeView& v) {
     scales = DoublesOf(v, 1);
     if (!scales.has_value()) return unknown();
   } else if (HasInput(v, 3) && !IsEmptyTensor(v, 3)) {
-    sizes = IntsOf(v, 3);
+    bool bounded = false;  // sizes computed at run time: at their bound
+    sizes = BoundedIntsOf(v, 3, &bounded);
     if (!sizes.has_value()) return unknown();
   } else if (HasInput(v, 2) && !IsEmptyTensor(v, 2)) {
     scales = DoublesOf(v, 2);

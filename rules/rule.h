@@ -46,6 +46,11 @@ struct TensorInfo {
   bool has_values = false;
   std::vector<double> values;
   std::vector<int64_t> int_values;
+  // Bounds on the values when they are computed at run time (a box's size:
+  // Clip to the image, then arithmetic): one per element in the order of
+  // `values`, or a single one for every element; empty when unknown, and
+  // either side may be infinite (analyzer/shapes/value_range.h).
+  std::vector<double> lo, hi;
 };
 
 // A subgraph attribute of a control-flow node (Loop body, Scan body, If

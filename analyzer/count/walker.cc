@@ -219,7 +219,17 @@ bool ShapeKnown(const TensorInfo* t) {
 // is what would shape the node. Empty when there is none.
 std::string ValueInputBehind(const onnx::NodeProto& lost, const Scope& scope,
                              const ProducerMap& producer) {
-  std::vector<std::string> todo(lost.input().begin(), lost.input().end());
+  // Ops whose output shape is read from input values: Range and
+  // ConstantOfShape from every input, the others from all but the data (0).
+  static const auto* const kShapeFromValues = new absl::flat_hash_set<std::string>{
+      "Range", "ConstantOfShape", "Reshape", "Expand", "Tile", "Slice", "Resize", "Upsample",
+      "Pad", "TopK", "OneHot", "Squeeze", "Unsqueeze", "Split", "CenterCropPad"};
+  if (!CanonicalDomain(lost.domain()).empty() || !kShapeFromValues->contains(lost.op_type())) {
+    return "";
+  }
+  const bool every_input = lost.op_type() == "Range" || lost.op_type() == "ConstantOfShape";
+  std::vector<std::string> todo(lost.input().begin() + (every_input ? 0 : 1),
+                                lost.input().end());
   absl::flat_hash_set<std::string> seen;
   for (size_t i = 0; i < todo.size() && i < 256; ++i) {
     const std::string name = todo[i];
@@ -231,7 +241,8 @@ std::string ValueInputBehind(const onnx::NodeProto& lost, const Scope& scope,
       for (const auto& in : it->second->input()) todo.push_back(in);
       continue;
     }
-    if (t != nullptr && !t->is_initializer && ShapeKnown(t) && NumElements(t->dims) <= 16) {
+    if (t != nullptr && !t->is_initializer && ShapeKnown(t) && t->dims.size() <= 1 &&
+        NumElements(t->dims) <= 16) {
       return name;
     }
   }

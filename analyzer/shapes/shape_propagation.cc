@@ -13,6 +13,7 @@
 #include "analyzer/load/graph_order.h"
 #include "rules/propagate.h"
 #include "analyzer/shapes/shape_binding.h"
+#include "analyzer/shapes/value_range.h"
 
 namespace onnx_flops {
 namespace {
@@ -109,7 +110,30 @@ MergeResult Merge(TensorInfo& cur, const TensorInfo& ours, bool authoritative) {
     cur.has_values = true;
     cur.values = ours.values;
     cur.int_values = ours.int_values;
+    cur.lo.clear();
+    cur.hi.clear();
     r.values = true;
+  }
+  // Bounds, where the values are not known (analyzer/shapes/value_range.h):
+  // both hold, so the tighter of each.
+  if (!ours.hi.empty() && !cur.has_values && agrees && ours.lo.size() == ours.hi.size() &&
+      (ours.hi.size() == 1 ||
+       (FullShape(cur) && NumElements(cur.dims) == static_cast<double>(ours.hi.size())))) {
+    if (cur.hi.empty()) {
+      cur.lo = ours.lo;
+      cur.hi = ours.hi;
+      r.values = true;
+    } else {
+      if (cur.hi.size() == 1 && ours.hi.size() > 1) {  // per element beats uniform
+        cur.lo.assign(ours.lo.size(), cur.lo[0]);
+        cur.hi.assign(ours.hi.size(), cur.hi[0]);
+      }
+      for (size_t e = 0; e < cur.hi.size(); ++e) {
+        const size_t o = ours.hi.size() == 1 ? 0 : e;
+        if (ours.lo[o] > cur.lo[e]) { cur.lo[e] = ours.lo[o]; r.values = true; }
+        if (ours.hi[o] < cur.hi[e]) { cur.hi[e] = ours.hi[o]; r.values = true; }
+      }
+    }
   }
   return r;
 }
@@ -376,10 +400,10 @@ PassResult RunPass(const onnx::GraphProto& graph, const std::vector<int>& order,
     const onnx::NodeProto& node = graph.node(i);
     const Rule* rule = FindRule(registry, node.domain(), node.op_type());
     if ((rule == nullptr || rule->propagate == nullptr) && !IsControlFlow(node)) continue;
-    absl::StatusOr<Outputs> outs =
-        PropagateOne(node, rule, ViewOf(node, OpsetOf(versions, node), values, options), lookup,
-                     opset_of, 0);
+    const NodeView view = ViewOf(node, OpsetOf(versions, node), values, options);
+    absl::StatusOr<Outputs> outs = PropagateOne(node, rule, view, lookup, opset_of, 0);
     if (!outs.ok()) continue;  // the rule that reads this node will say why
+    if (rule != nullptr) AddValueBounds(*rule, view, &*outs);
     for (TensorInfo& t : *outs) {
       for (int64_t& d : t.dims) d = d > kMaxDim ? -1 : d;  // nonsense: unknown
     }
@@ -474,6 +498,7 @@ bool RunOnnxRound(onnx::ModelProto& model, const ValueTable& offer,
 // BuildValueTable picks up propagated values.
 void ExportValues(const ValueTable& found, ShapeDataMap* shape_data) {
   for (const auto& [name, t] : found) {
+    if (!t.has_values) continue;  // bounds only
     onnx::TensorShapeProto data;
     bool integral = true;
     for (double v : t.values) integral = integral && std::floor(v) == v && std::isfinite(v);
@@ -551,9 +576,10 @@ int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
       const onnx::NodeProto& node = graph.node(i);
       const Rule* rule = FindRule(registry, node.domain(), node.op_type());
       if ((rule == nullptr || rule->propagate == nullptr) && !IsControlFlow(node)) continue;
-      absl::StatusOr<Outputs> outs = PropagateOne(
-          node, rule, ViewOf(node, opset_of(node), *table, options), lookup, opset_of, depth);
+      const NodeView view = ViewOf(node, opset_of(node), *table, options);
+      absl::StatusOr<Outputs> outs = PropagateOne(node, rule, view, lookup, opset_of, depth);
       if (!outs.ok()) continue;
+      if (rule != nullptr) AddValueBounds(*rule, view, &*outs);
       for (size_t k = 0; k < outs->size() && k < static_cast<size_t>(node.output_size()); ++k) {
         const std::string& name = node.output(static_cast<int>(k));
         if (name.empty()) continue;
@@ -665,7 +691,20 @@ ValueTable InferAllShapes(onnx::ModelProto& model, std::vector<std::string>* war
   if (stats->unknown_outputs > 0) {
     warnings->insert(warnings->end(), onnx_warnings.begin(), onnx_warnings.end());
   }
-  return BuildValueTable(graph, shape_data);
+  ValueTable final_values = BuildValueTable(graph, shape_data);
+  // Bounds live only in our tables: carried over where values are unknown
+  // (with the shape they need, which ONNX's last round may have left open).
+  for (const auto& [name, t] : found) {
+    if (t.hi.empty()) continue;
+    auto it = final_values.find(name);
+    if (it == final_values.end()) continue;
+    TensorInfo shape_only = t;
+    shape_only.has_values = false;
+    shape_only.values.clear();
+    shape_only.int_values.clear();
+    Merge(it->second, shape_only, /*authoritative=*/false);
+  }
+  return final_values;
 }
 
 }  // namespace onnx_flops
