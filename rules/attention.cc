@@ -354,6 +354,20 @@ absl::StatusOr<Cost> CountQAttention(const NodeView& v) {
 
 // ---- com.microsoft MultiHeadAttention: Q, K, V already projected ----
 
+
+// Past and present in one buffer: the past length is input `length_input`
+// (past_sequence_length) when known, else the buffer's, with a warning.
+void SharedBufferPast(const NodeView& v, int length_input, int64_t* past, Cost* c) {
+  int64_t len = 0;
+  if (ScalarValue(v, length_input, &len)) {
+    *past = len;
+    return;
+  }
+  c->warning = absl::StrCat(
+      "past and present share a buffer and past_sequence_length is not a known "
+      "constant: counted the buffer's ", *past, " positions as the past length");
+}
+
 absl::StatusOr<Cost> CountMultiHeadAttention(const NodeView& v) {
   OF_ASSIGN_OR_RETURN(const int64_t heads, RequiredPositiveInt(v, "num_heads", ""));
   OF_ASSIGN_OR_RETURN(Dims q, InputDims(v, 0));
@@ -443,14 +457,7 @@ absl::StatusOr<Cost> CountMultiHeadAttention(const NodeView& v) {
   if (kv_projected_layout && HasInput(v, 6)) {
     OF_ASSIGN_OR_RETURN(k.past, PastLength(v, 6, 4, 2, 1, s_kv));
     if (HasInput(v, 8)) {  // past_sequence_length: past/present share a buffer
-      int64_t len = 0;
-      if (ScalarValue(v, 8, &len)) {
-        k.past = len;
-      } else {
-        c.warning = absl::StrCat(
-            "past and present share a buffer and past_sequence_length is not a known "
-            "constant: counted the buffer's ", k.past, " positions as the past length");
-      }
+      SharedBufferPast(v, 8, &k.past, &c);
     }
   }
   k.s_total = k.past + s_kv;
@@ -545,14 +552,7 @@ absl::StatusOr<Cost> CountDecoderMaskedMultiHeadAttention(const NodeView& v) {
   if (!cross && HasInput(v, 5)) {
     OF_ASSIGN_OR_RETURN(k.past, PastLength(v, 5, 4, 2, 1, s_kv));
     if (AttrInt(v, "past_present_share_buffer", 0) != 0) {
-      int64_t len = 0;
-      if (ScalarValue(v, 7, &len)) {
-        k.past = len;
-      } else {
-        c.warning = absl::StrCat(
-            "past and present share a buffer and past_sequence_length is not a known "
-            "constant: counted the buffer's ", k.past, " positions as the past length");
-      }
+      SharedBufferPast(v, 7, &k.past, &c);
     }
   }
   k.s_total = k.past + s_kv;

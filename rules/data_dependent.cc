@@ -66,6 +66,16 @@ std::string BoundText(const NodeView& v, const Size& s, absl::string_view unit) 
   return absl::StrCat("at most ", FormatCount(static_cast<double>(s.n)), " ", unit, ": ", s.how);
 }
 
+// Data movement whose size `s` may be a bound, named in the cost.
+Cost MovedAtBound(const NodeView& v, const Size& s, absl::string_view unit,
+                  absl::string_view detail = "0 FLOP: data movement") {
+  Cost c;
+  c.data_movement = true;
+  c.detail = std::string(detail);
+  c.bound = BoundText(v, s, unit);
+  return c;
+}
+
 std::string Named(const TensorInfo* t, const NodeView& v, int i) {
   const std::string name = i < v.node->input_size() ? v.node->input(i) : "";
   return absl::StrCat("'", name, "' (", t != nullptr && t->has_shape ? DimsToString(t->dims) : "?",
@@ -114,11 +124,7 @@ absl::StatusOr<Outputs> ShapeOfNonZero(const NodeView& v) {
 }
 
 absl::StatusOr<Cost> CountNonZero(const NodeView& v) {
-  Cost c;
-  c.data_movement = true;
-  c.detail = "0 FLOP: data movement";
-  c.bound = BoundText(v, NonZeroCount(v), "non-zero elements");
-  return c;
+  return MovedAtBound(v, NonZeroCount(v), "non-zero elements");
 }
 
 // ---- Compress ----
@@ -170,12 +176,8 @@ absl::StatusOr<Outputs> ShapeOfCompress(const NodeView& v) {
 }
 
 absl::StatusOr<Cost> CountCompress(const NodeView& v) {
-  Cost c;
-  c.data_movement = true;
-  c.detail = "0 FLOP: data movement";
   int64_t axis = -1;
-  c.bound = BoundText(v, CompressCount(v, &axis), "selected slices");
-  return c;
+  return MovedAtBound(v, CompressCount(v, &axis), "selected slices");
 }
 
 // ---- Unique ----
@@ -223,11 +225,8 @@ absl::StatusOr<Outputs> ShapeOfUnique(const NodeView& v) {
 }
 
 absl::StatusOr<Cost> CountUnique(const NodeView& v) {
-  Cost c;
-  c.data_movement = true;
-  c.detail = "0 FLOP: data movement (sorting comparisons are not counted)";
-  c.bound = BoundText(v, UniqueCount(v), "unique values");
-  return c;
+  return MovedAtBound(v, UniqueCount(v), "unique values",
+                      "0 FLOP: data movement (sorting comparisons are not counted)");
 }
 
 // ---- NonMaxSuppression ----
@@ -354,11 +353,7 @@ absl::StatusOr<Outputs> ShapeOfRemovePadding(const NodeView& v) {
 }
 
 absl::StatusOr<Cost> CountRemovePadding(const NodeView& v) {
-  Cost c;
-  c.data_movement = true;
-  c.detail = "0 FLOP: data movement";
-  c.bound = BoundText(v, PackedTokens(v), "tokens");
-  return c;
+  return MovedAtBound(v, PackedTokens(v), "tokens");
 }
 
 absl::StatusOr<Outputs> ShapeOfRestorePadding(const NodeView& v) {
@@ -370,11 +365,8 @@ absl::StatusOr<Outputs> ShapeOfRestorePadding(const NodeView& v) {
   return Outputs{Shaped(x->elem_type, {offsets->dims[0], offsets->dims[1], x->dims[1]})};
 }
 
-absl::StatusOr<Cost> CountRestorePadding(const NodeView&) {
-  Cost c;
-  c.data_movement = true;
-  c.detail = "0 FLOP: data movement";
-  return c;
+absl::StatusOr<Cost> CountRestorePadding(const NodeView& v) {
+  return MovedAtBound(v, Size{}, "");  // an exact shape: no bound
 }
 
 constexpr char kNonZeroFormula[] =

@@ -359,20 +359,13 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
         return Usage(absl::StrCat("--loop-trips ", v, ": expected NODE=N with N from 0 to 2^40"));
       }
       args.analyze.loop_trips.emplace_back(v.substr(0, eq), trips);
-    } else if (name == "--max-length") {
+    } else if (name == "--max-length" || name == "--detections") {
       OF_ASSIGN_OR_RETURN(std::string v, take());
       int64_t n = 0;
       if (!absl::SimpleAtoi(v, &n) || n < 1 || n > kMaxDim) {
-        return Usage(absl::StrCat("--max-length ", v, ": a whole number from 1 to 2^40"));
+        return Usage(absl::StrCat(name, " ", v, ": a whole number from 1 to 2^40"));
       }
-      args.analyze.max_length = n;
-    } else if (name == "--detections") {
-      OF_ASSIGN_OR_RETURN(std::string v, take());
-      int64_t n = 0;
-      if (!absl::SimpleAtoi(v, &n) || n < 1 || n > kMaxDim) {
-        return Usage(absl::StrCat("--detections ", v, ": a whole number from 1 to 2^40"));
-      }
-      args.analyze.max_detections = n;
+      (name == "--max-length" ? args.analyze.max_length : args.analyze.max_detections) = n;
     } else if (name == "--examples" || name == "--epochs" || name == "--backward-ratio" ||
                name == "--tokens" || name == "--steps-per-example") {
       OF_ASSIGN_OR_RETURN(std::string v, take());

@@ -56,7 +56,6 @@ models; SSD: fixed 320) happens in the graph too, so its input stays
 3x320x320.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -67,6 +66,7 @@ import torch
 import torchvision
 from torch import nn
 
+import reference_run
 from weightless import save_weightless
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -196,18 +196,9 @@ def limits(model):
 # ---------------------------------------------------------------- main
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=os.path.join(REPO_ROOT, "testdata", "detection"))
-    parser.add_argument("--models", default=",".join(MODELS))
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
+    args, ref_path, reference = reference_run.start(
+        __doc__, os.path.join(REPO_ROOT, "testdata", "detection"), MODELS)
     torch.set_num_threads(max(1, min(8, os.cpu_count() or 1)))
-
-    ref_path = os.path.join(args.out, "reference.json")
-    reference = {}
-    if os.path.exists(ref_path):  # keep entries of models not re-run
-        with open(ref_path) as f:
-            reference = json.load(f)
 
     for name in args.models.split(","):
         model = build(name)

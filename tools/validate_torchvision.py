@@ -48,7 +48,6 @@ The script asserts that the hook and ONNX counts agree exactly and that the
 profiler agrees with them, then prints a table. Output is deterministic.
 """
 
-import argparse
 import collections
 import io
 import json
@@ -65,6 +64,7 @@ import torchvision
 from torch import nn
 from torch.profiler import ProfilerActivity, profile
 
+import reference_run
 from weightless import save_weightless
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -232,18 +232,9 @@ def export(model, x, dynamic):
 # ---------------------------------------------------------------- main
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=os.path.join(REPO_ROOT, "testdata", "torchvision"))
-    parser.add_argument("--models", default=",".join(DOCUMENTED_GMACS))
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
+    args, ref_path, reference = reference_run.start(
+        __doc__, os.path.join(REPO_ROOT, "testdata", "torchvision"), DOCUMENTED_GMACS)
     torch.set_num_threads(max(1, min(8, os.cpu_count() or 1)))
-
-    ref_path = os.path.join(args.out, "reference.json")
-    reference = {}
-    if os.path.exists(ref_path):  # keep entries of models not re-run
-        with open(ref_path) as f:
-            reference = json.load(f)
 
     rows = []
     x = torch.zeros(INPUT_SHAPE)
