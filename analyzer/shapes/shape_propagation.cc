@@ -597,6 +597,56 @@ int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
   return changed;
 }
 
+// Elementwise ops whose operands' shapes follow from their output's.
+bool UnaryElementwise(const std::string& op) {
+  static const auto* const ops = new absl::flat_hash_set<std::string>{
+      "Identity", "Cast", "Neg", "Abs", "Exp", "Log", "Sqrt", "Reciprocal", "Relu", "Sigmoid",
+      "Tanh", "Sin", "Cos", "Tan", "Erf", "Floor", "Ceil", "Round", "Sign", "Softplus"};
+  return ops->contains(op);
+}
+bool BinaryElementwise(const std::string& op) {
+  return op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Pow";
+}
+
+// One pass backwards over `order`: the input of a unary elementwise op whose
+// output shape is known has that shape; so has an operand of a binary one
+// whose other operand is a scalar or [1] (broadcasting it changes nothing).
+// Only unknown dims are filled. Returns how many values got more precise.
+int ShapesFromOutputs(const onnx::GraphProto& graph, const std::vector<int>& order,
+                      ValueTable& values) {
+  auto full = [&](const std::string& name) -> const TensorInfo* {
+    auto it = values.find(name);
+    return it != values.end() && FullShape(it->second) ? &it->second : nullptr;
+  };
+  int changed = 0;
+  for (auto i = order.rbegin(); i != order.rend(); ++i) {
+    const onnx::NodeProto& node = graph.node(*i);
+    if (!CanonicalDomain(node.domain()).empty() || node.output_size() < 1) continue;
+    const std::string& op = node.op_type();
+    const bool unary = UnaryElementwise(op) && node.input_size() >= 1;
+    const bool binary = BinaryElementwise(op) && node.input_size() == 2;
+    if (!unary && !binary) continue;
+    const TensorInfo* out = full(node.output(0));
+    if (out == nullptr) continue;
+    for (int k = 0; k < (unary ? 1 : 2); ++k) {
+      const std::string& name = node.input(k);
+      if (name.empty() || full(name) != nullptr) continue;
+      if (binary) {
+        const TensorInfo* other = full(node.input(1 - k));
+        if (other == nullptr || other->dims.size() > 1 || NumElements(other->dims) != 1) continue;
+      }
+      TensorInfo shaped;
+      shaped.has_shape = true;
+      shaped.dims = out->dims;
+      shaped.dim_names.assign(shaped.dims.size(), "");
+      auto [it, inserted] = values.try_emplace(name);
+      if (inserted) it->second.name = name;
+      if (Merge(it->second, shaped, /*authoritative=*/false).shape) ++changed;
+    }
+  }
+  return changed;
+}
+
 }  // namespace
 
 int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
@@ -703,6 +753,16 @@ ValueTable InferAllShapes(onnx::ModelProto& model, std::vector<std::string>* war
     shape_only.values.clear();
     shape_only.int_values.clear();
     Merge(it->second, shape_only, /*authoritative=*/false);
+  }
+  // Declared output shapes reach back through elementwise ops (a window
+  // function's Range to a size given as an input value, whose result the
+  // graph declares); what that shapes is then propagated forward again.
+  if (stats->unknown_outputs > 0) {
+    for (int step = 0; step < 3 && ShapesFromOutputs(graph, nodes, final_values) > 0; ++step) {
+      ValueTable ignored;
+      RunPass(graph, nodes, versions, hidden, options.rule_options, nullptr, final_values,
+              ignored);
+    }
   }
   return final_values;
 }

@@ -999,6 +999,29 @@ TEST(InferAllShapes, MicrosoftTransformerOps) {
   EXPECT_EQ(r.values.at("y").dims, (Dims{2, 8, 192}));
 }
 
+// A declared output shape reaches back through elementwise ops: y [10] =
+// Cos(Cast(Range(0, n, 1))) * 2 with n an input value: the Mul by a scalar,
+// the Cos and the Cast keep the shape, so the Range's output is [10].
+TEST(InferAllShapes, DeclaredOutputShapesReachBackThroughElementwiseOps) {
+  GraphBuilder g(13);
+  g.Input("n", {}, {}, onnx::TensorProto::INT64)
+      .IntConst("zero", {0}, true)
+      .IntConst("one", {1}, true)
+      .Add(Node("Range", {"zero", "n", "one"}, {"r"}))
+      .Add(Node("Cast", {"r"}, {"f"}, {AttrI("to", kF)}))
+      .Add(Node("Cos", {"f"}, {"c"}))
+      .Weight("two", {})
+      .Add(Node("Mul", {"c", "two"}, {"y"}));
+  onnx::ValueInfoProto* y = g.model().mutable_graph()->add_output();
+  y->set_name("y");
+  y->mutable_type()->mutable_tensor_type()->set_elem_type(kF);
+  y->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(10);
+  Inferred r = Infer(g.model(), {});
+  EXPECT_EQ(r.values.at("c").dims, (Dims{10}));
+  EXPECT_EQ(r.values.at("f").dims, (Dims{10}));
+  EXPECT_EQ(r.values.at("r").dims, (Dims{10}));
+}
+
 // A data-dependent size takes its bound (NonZero of 4x4: at most 16 rows);
 // what cannot be known stays unknown, without error or exception.
 TEST(InferAllShapes, DataDependentShapesTakeTheirBound) {
