@@ -201,22 +201,40 @@ bool IsControlFlow(const onnx::NodeProto& node) {
 
 // If branches and Loop bodies nested deeper than this are not entered (a hostile file can
 // nest them without end; real exports nest two or three).
-constexpr int kMaxIfDepth = 16;
+constexpr int kMaxIfDepth = 8;
+// Subgraph propagations one pass may start, nested ones included: each
+// level repeats its passes over the level below, so a file of nested Loops
+// would otherwise cost 4^depth (the fuzzer found one that ran for minutes).
+constexpr int kSubgraphBudget = 256;
+
+// How deep a propagation is, and what is left of its pass's budget.
+struct Nesting {
+  int depth = 0;
+  int* budget = nullptr;
+  Nesting Deeper() const { return {depth + 1, budget}; }
+  // Takes one subgraph propagation from the budget; false when none is left.
+  bool Spend() const {
+    if (depth >= kMaxIfDepth || budget == nullptr || *budget <= 0) return false;
+    --*budget;
+    return true;
+  }
+};
 
 int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
                    const std::vector<TensorInfo>& seeds, const Lookup& outer,
                    const OpsetOfNode& opset_of, ValueTable* table, const RuleOptions* options,
-                   int depth);
+                   Nesting nest);
 
 // The outputs of `branch` propagated with the enclosing values visible.
 std::vector<TensorInfo> BranchOutputs(const onnx::GraphProto& branch, const Lookup& outer,
                                       const OpsetOfNode& opset_of, const RuleOptions* options,
-                                      int depth) {
+                                      Nesting nest) {
+  if (!nest.Spend()) return {};
   bool sorted = true;
   absl::StatusOr<std::vector<int>> order = TopologicalOrder(branch, &sorted, /*is_subgraph=*/true);
   if (!order.ok()) return {};
   ValueTable table = BuildValueTable(branch, {});
-  PropagateGraph(branch, *order, {}, outer, opset_of, &table, options, depth + 1);
+  PropagateGraph(branch, *order, {}, outer, opset_of, &table, options, nest.Deeper());
   std::vector<TensorInfo> outs;
   for (const auto& o : branch.output()) {
     auto it = table.find(o.name());
@@ -252,8 +270,8 @@ TensorInfo JoinBranches(const TensorInfo& a, const TensorInfo& b, bool low) {
 std::optional<std::vector<TensorInfo>> PropagateIf(const onnx::NodeProto& node,
                                                    const Lookup& lookup,
                                                    const OpsetOfNode& opset_of,
-                                                   const RuleOptions* options, int depth) {
-  if (node.op_type() != "If" || !CanonicalDomain(node.domain()).empty() || depth >= kMaxIfDepth) {
+                                                   const RuleOptions* options, Nesting nest) {
+  if (node.op_type() != "If" || !CanonicalDomain(node.domain()).empty()) {
     return std::nullopt;
   }
   const onnx::GraphProto* then_branch = nullptr;
@@ -267,10 +285,10 @@ std::optional<std::vector<TensorInfo>> PropagateIf(const onnx::NodeProto& node,
       node.input_size() > 0 && !node.input(0).empty() ? lookup(node.input(0)) : nullptr;
   if (cond != nullptr && cond->has_values && cond->values.size() == 1) {
     return BranchOutputs(cond->values[0] != 0 ? *then_branch : *else_branch, lookup, opset_of,
-                         options, depth);
+                         options, nest);
   }
-  std::vector<TensorInfo> a = BranchOutputs(*then_branch, lookup, opset_of, options, depth);
-  std::vector<TensorInfo> b = BranchOutputs(*else_branch, lookup, opset_of, options, depth);
+  std::vector<TensorInfo> a = BranchOutputs(*then_branch, lookup, opset_of, options, nest);
+  std::vector<TensorInfo> b = BranchOutputs(*else_branch, lookup, opset_of, options, nest);
   const bool low = options != nullptr && options->data_dependent_low;
   std::vector<TensorInfo> outs;
   for (size_t k = 0; k < a.size() && k < b.size(); ++k) outs.push_back(JoinBranches(a[k], b[k], low));
@@ -284,16 +302,13 @@ std::optional<std::vector<TensorInfo>> PropagateIf(const onnx::NodeProto& node,
 std::optional<std::vector<TensorInfo>> PropagateLoop(const onnx::NodeProto& node,
                                                      const Lookup& lookup,
                                                      const OpsetOfNode& opset_of,
-                                                     const RuleOptions* options, int depth) {
-  if (node.op_type() != "Loop" || !CanonicalDomain(node.domain()).empty() ||
-      depth >= kMaxIfDepth) {
-    return std::nullopt;
-  }
+                                                     const RuleOptions* options, Nesting nest) {
+  if (node.op_type() != "Loop" || !CanonicalDomain(node.domain()).empty()) return std::nullopt;
   const onnx::GraphProto* body = nullptr;
   for (const auto& a : node.attribute()) {
     if (a.name() == "body" && a.has_g()) body = &a.g();
   }
-  if (body == nullptr || node.input_size() < 2) return std::nullopt;
+  if (body == nullptr || node.input_size() < 2 || !nest.Spend()) return std::nullopt;
   auto input = [&](int i) -> const TensorInfo* {
     return i < node.input_size() && !node.input(i).empty() ? lookup(node.input(i)) : nullptr;
   };
@@ -316,7 +331,7 @@ std::optional<std::vector<TensorInfo>> PropagateLoop(const onnx::NodeProto& node
   absl::StatusOr<std::vector<int>> order = TopologicalOrder(*body, &sorted, /*is_subgraph=*/true);
   if (!order.ok()) return std::nullopt;
   ValueTable table = BuildValueTable(*body, {});
-  PropagateGraph(*body, *order, seeds, lookup, opset_of, &table, options, depth + 1);
+  PropagateGraph(*body, *order, seeds, lookup, opset_of, &table, options, nest.Deeper());
   auto body_out = [&](int k) -> TensorInfo {
     if (k >= body->output_size()) return TensorInfo();
     auto it = table.find(body->output(k).name());
@@ -364,13 +379,13 @@ std::optional<std::vector<TensorInfo>> PropagateLoop(const onnx::NodeProto& node
 // The rule's propagator, or PropagateIf / PropagateLoop for control flow.
 absl::StatusOr<Outputs> PropagateOne(const onnx::NodeProto& node, const Rule* rule,
                                      const NodeView& view, const Lookup& lookup,
-                                     const OpsetOfNode& opset_of, int depth) {
+                                     const OpsetOfNode& opset_of, Nesting nest) {
   if (std::optional<std::vector<TensorInfo>> outs =
-          PropagateIf(node, lookup, opset_of, view.options, depth)) {
+          PropagateIf(node, lookup, opset_of, view.options, nest)) {
     return *std::move(outs);
   }
   if (std::optional<std::vector<TensorInfo>> outs =
-          PropagateLoop(node, lookup, opset_of, view.options, depth)) {
+          PropagateLoop(node, lookup, opset_of, view.options, nest)) {
     return *std::move(outs);
   }
   if (rule == nullptr || rule->propagate == nullptr) {
@@ -388,6 +403,7 @@ PassResult RunPass(const onnx::GraphProto& graph, const std::vector<int>& order,
                    const RuleOptions* options, ValueInfoIndex* index, ValueTable& values,
                    ValueTable& found) {
   const RuleRegistry& registry = DefaultRules();
+  int budget = kSubgraphBudget;  // subgraph propagations this pass may start
   PassResult result;
   const Lookup lookup = [&values](const std::string& name) -> const TensorInfo* {
     auto it = values.find(name);
@@ -401,7 +417,8 @@ PassResult RunPass(const onnx::GraphProto& graph, const std::vector<int>& order,
     const Rule* rule = FindRule(registry, node.domain(), node.op_type());
     if ((rule == nullptr || rule->propagate == nullptr) && !IsControlFlow(node)) continue;
     const NodeView view = ViewOf(node, OpsetOf(versions, node), values, options);
-    absl::StatusOr<Outputs> outs = PropagateOne(node, rule, view, lookup, opset_of, 0);
+    absl::StatusOr<Outputs> outs =
+        PropagateOne(node, rule, view, lookup, opset_of, Nesting{0, &budget});
     if (!outs.ok()) continue;  // the rule that reads this node will say why
     if (rule != nullptr) AddValueBounds(*rule, view, &*outs);
     for (TensorInfo& t : *outs) {
@@ -548,7 +565,7 @@ namespace {
 int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
                    const std::vector<TensorInfo>& seeds, const Lookup& outer,
                    const OpsetOfNode& opset_of, ValueTable* table, const RuleOptions* options,
-                   int depth) {
+                   Nesting nest) {
   for (const TensorInfo& seed : seeds) {
     auto [it, inserted] = table->try_emplace(seed.name);
     if (inserted) it->second.name = seed.name;
@@ -577,7 +594,7 @@ int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
       const Rule* rule = FindRule(registry, node.domain(), node.op_type());
       if ((rule == nullptr || rule->propagate == nullptr) && !IsControlFlow(node)) continue;
       const NodeView view = ViewOf(node, opset_of(node), *table, options);
-      absl::StatusOr<Outputs> outs = PropagateOne(node, rule, view, lookup, opset_of, depth);
+      absl::StatusOr<Outputs> outs = PropagateOne(node, rule, view, lookup, opset_of, nest);
       if (!outs.ok()) continue;
       if (rule != nullptr) AddValueBounds(*rule, view, &*outs);
       for (size_t k = 0; k < outs->size() && k < static_cast<size_t>(node.output_size()); ++k) {
@@ -654,7 +671,9 @@ int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& ord
                       const std::function<const TensorInfo*(const std::string&)>& outer,
                       const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
                       ValueTable* table, const RuleOptions* options) {
-  return PropagateGraph(graph, order, seeds, outer, opset_of, table, options, 0);
+  int budget = kSubgraphBudget;
+  return PropagateGraph(graph, order, seeds, outer, opset_of, table, options,
+                        Nesting{0, &budget});
 }
 
 absl::StatusOr<std::vector<TensorInfo>> PropagateNode(const onnx::NodeProto& node,
