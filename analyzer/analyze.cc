@@ -200,7 +200,8 @@ bool HasDataDependentOps(const onnx::ModelProto& model) {
       found = found || op == "NonZero" || op == "Compress" || op == "Unique" ||
               op == "NonMaxSuppression" || op == "TopK" || op == "If" || op == "Loop" ||
               op == "RemovePadding" || op == "BeamSearch" || op == "GreedySearch" ||
-              op == "Sampling" || op == "CumSum" || op == "SparseToDenseMatMul";
+              op == "Sampling" || op == "CumSum" || op == "SparseToDenseMatMul" ||
+              op == "Resize";  // sizes from bounded values (analyzer/shapes/value_range.h)
     }
   });
   return found;
@@ -332,9 +333,12 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
     warnings.push_back(absl::StrCat(
         f->bounds_size(), " data-dependent size", f->bounds_size() == 1 ? " was" : "s were",
         " counted at the upper bound the graph sets (forward.bounds; --detections N caps "
-        "NonMaxSuppression): the total is the high end of the range ", Grouped(f->flops_low()),
-        " .. ", Grouped(f->flops()), ", whose low end takes each at its lower bound (0 rows; "
-        "1 trip of a Loop whose first condition is true)"));
+        "NonMaxSuppression): the total is the high end",
+        f->flops_low() > 0
+            ? absl::StrCat(" of the range ", Grouped(f->flops_low()), " .. ", Grouped(f->flops()),
+                           ", whose low end takes each at its lower bound (0 rows; 1 trip of a "
+                           "Loop whose first condition is true)")
+            : " (no low end was computed)"));
   }
 
   absl::StatusOr<DimChoice> batch =
