@@ -56,58 +56,6 @@ double TotalFlops(const WalkResult& r) {
 void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Scope& scope,
           const WalkOptions& options, const Frame& frame, WalkResult* out);
 
-// The shapes a Loop or Scan body's inputs take from the node: Loop's states
-// (body inputs 2...) its inputs 2...; Scan's states its state inputs, and
-// each scan input's slice its input less the scan axis. A state is taken to
-// keep its initial shape.
-std::vector<TensorInfo> BodySeeds(const onnx::NodeProto& node, const onnx::GraphProto& body,
-                                  const Scope& scope) {
-  std::vector<TensorInfo> seeds;
-  // Body input k takes what `from` says of it: its type and shape, no values
-  // (a state's values change per trip).
-  auto seed = [&](int k, const TensorInfo* from) {
-    if (from == nullptr || k >= body.input_size()) return;
-    TensorInfo t;
-    t.name = body.input(k).name();
-    t.elem_type = from->elem_type;
-    t.has_shape = from->has_shape;
-    t.dims = from->dims;
-    t.dim_names.assign(t.dims.size(), "");
-    seeds.push_back(std::move(t));
-  };
-  auto find = [&](int i) -> const TensorInfo* {
-    return i < node.input_size() && !node.input(i).empty() ? scope.Find(node.input(i)) : nullptr;
-  };
-  if (node.op_type() == "Loop") {
-    for (int k = 2; k < body.input_size(); ++k) seed(k, find(k));
-    return seeds;
-  }
-  if (node.op_type() != "Scan" || node.input_size() != body.input_size()) return seeds;  // opset 8
-  int64_t scans = 0;
-  std::vector<int64_t> axes;
-  for (const auto& a : node.attribute()) {
-    if (a.name() == "num_scan_inputs") scans = a.i();
-    if (a.name() == "scan_input_axes") axes.assign(a.ints().begin(), a.ints().end());
-  }
-  const int states =
-      body.input_size() - static_cast<int>(std::clamp<int64_t>(scans, 0, body.input_size()));
-  for (int k = 0; k < body.input_size(); ++k) {
-    const TensorInfo* in = find(k);
-    if (k < states || in == nullptr || !in->has_shape) {
-      seed(k, in);
-      continue;
-    }
-    const size_t m = static_cast<size_t>(k - states);
-    const int64_t rank = static_cast<int64_t>(in->dims.size());
-    int64_t axis = m < axes.size() ? axes[m] : 0;
-    if (axis < 0) axis += rank;
-    if (axis < 0 || axis >= rank) continue;
-    TensorInfo slice = *in;
-    slice.dims.erase(slice.dims.begin() + axis);
-    seed(k, &slice);
-  }
-  return seeds;
-}
 
 // Counts the subgraphs a control-flow rule asked for into `out` (a fresh
 // result: `self` must stay valid while it grows); returns a reason when the
@@ -149,7 +97,9 @@ std::string WalkSubgraphs(const onnx::NodeProto& node, const Cost& cost, const S
     ValueTable table = BuildValueTable(*g, {});
     // Our propagators inside the body, with the enclosing scopes visible.
     PropagateSubgraph(
-        *g, *order, call.seeds.empty() ? BodySeeds(node, *g, scope) : call.seeds,
+        *g, *order, call.seeds.empty()
+            ? BodySeeds(node, *g, [&](const std::string& name) { return scope.Find(name); })
+            : call.seeds,
         [&](const std::string& name) { return scope.Find(name); },
         [&](const onnx::NodeProto& n) -> int64_t {
           auto it = options.opsets->find(CanonicalDomain(n.domain()));

@@ -313,20 +313,9 @@ std::optional<std::vector<TensorInfo>> PropagateLoop(const onnx::NodeProto& node
     return i < node.input_size() && !node.input(i).empty() ? lookup(node.input(i)) : nullptr;
   };
   // Body inputs: iteration number, condition, then the carried values at
-  // their initial type and shape (not their values, which change per trip).
-  std::vector<TensorInfo> seeds;
+  // their initial type and shape.
+  const std::vector<TensorInfo> seeds = BodySeeds(node, *body, lookup);
   const int carried = node.input_size() - 2;
-  for (int k = 2; k < body->input_size() && k - 2 < carried; ++k) {
-    const TensorInfo* init = input(k);
-    if (init == nullptr) continue;
-    TensorInfo t;
-    t.name = body->input(k).name();
-    t.elem_type = init->elem_type;
-    t.has_shape = init->has_shape;
-    t.dims = init->dims;
-    t.dim_names.assign(t.dims.size(), "");
-    seeds.push_back(std::move(t));
-  }
   bool sorted = true;
   absl::StatusOr<std::vector<int>> order = TopologicalOrder(*body, &sorted, /*is_subgraph=*/true);
   if (!order.ok()) return std::nullopt;
@@ -665,6 +654,56 @@ int ShapesFromOutputs(const onnx::GraphProto& graph, const std::vector<int>& ord
 }
 
 }  // namespace
+
+std::vector<TensorInfo> BodySeeds(
+    const onnx::NodeProto& node, const onnx::GraphProto& body,
+    const std::function<const TensorInfo*(const std::string&)>& lookup) {
+  std::vector<TensorInfo> seeds;
+  // Body input k takes what `from` says of it: its type and shape, no values
+  // (a state's values change per trip).
+  auto seed = [&](int k, const TensorInfo* from) {
+    if (from == nullptr || k >= body.input_size()) return;
+    TensorInfo t;
+    t.name = body.input(k).name();
+    t.elem_type = from->elem_type;
+    t.has_shape = from->has_shape;
+    t.dims = from->dims;
+    t.dim_names.assign(t.dims.size(), "");
+    seeds.push_back(std::move(t));
+  };
+  auto find = [&](int i) -> const TensorInfo* {
+    return i < node.input_size() && !node.input(i).empty() ? lookup(node.input(i)) : nullptr;
+  };
+  if (node.op_type() == "Loop") {
+    for (int k = 2; k < body.input_size(); ++k) seed(k, find(k));
+    return seeds;
+  }
+  if (node.op_type() != "Scan" || node.input_size() != body.input_size()) return seeds;  // opset 8
+  int64_t scans = 0;
+  std::vector<int64_t> axes;
+  for (const auto& a : node.attribute()) {
+    if (a.name() == "num_scan_inputs") scans = a.i();
+    if (a.name() == "scan_input_axes") axes.assign(a.ints().begin(), a.ints().end());
+  }
+  const int states =
+      body.input_size() - static_cast<int>(std::clamp<int64_t>(scans, 0, body.input_size()));
+  for (int k = 0; k < body.input_size(); ++k) {
+    const TensorInfo* in = find(k);
+    if (k < states || in == nullptr || !in->has_shape) {
+      seed(k, in);
+      continue;
+    }
+    const size_t m = static_cast<size_t>(k - states);
+    const int64_t rank = static_cast<int64_t>(in->dims.size());
+    int64_t axis = m < axes.size() ? axes[m] : 0;
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank) continue;
+    TensorInfo slice = *in;
+    slice.dims.erase(slice.dims.begin() + axis);
+    seed(k, &slice);
+  }
+  return seeds;
+}
 
 int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& order,
                       const std::vector<TensorInfo>& seeds,

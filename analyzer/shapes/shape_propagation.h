@@ -67,6 +67,15 @@ int PropagateSubgraph(const onnx::GraphProto& graph, const std::vector<int>& ord
                       const std::function<int64_t(const onnx::NodeProto&)>& opset_of,
                       ValueTable* table, const RuleOptions* options = nullptr);
 
+// The shapes a Loop or Scan body's inputs take from `node` (its inputs
+// found with `lookup`): Loop's states (body inputs 2...) its inputs 2...;
+// Scan's states its state inputs, and each scan input's slice its input less
+// the scan axis. A state is taken to keep its initial shape, without values
+// (they change per trip).
+std::vector<TensorInfo> BodySeeds(
+    const onnx::NodeProto& node, const onnx::GraphProto& body,
+    const std::function<const TensorInfo*(const std::string&)>& lookup);
+
 struct PropagationStats {
   int onnx_rounds = 0;        // times ONNX inference ran
   int shapes_found = 0;       // value shapes our passes completed or refined
