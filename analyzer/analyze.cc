@@ -187,21 +187,16 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
                    [](const OpTypeCost& a, const OpTypeCost& b) { return a.flops() > b.flops(); });
 }
 
-// Ops whose output size is data-dependent (rules/data_dependent.cc, TopK),
-// an If, whose branches may differ in cost and in output shape, or a Loop,
-// whose condition may stop it before its trip count; a CumSum whose axis is
-// computed at run time and a SparseToDenseMatMul (nnz in the data) count at
-// a bound too.
-bool HasDataDependentOps(const onnx::ModelProto& model) {
+// Whether some node's rule is ranged (Rule::ranged: a data-dependent size,
+// a computed bound, an If), so the low-end pass may be needed.
+bool HasRangedOps(const onnx::ModelProto& model) {
+  const RuleRegistry& rules = DefaultRules();
   bool found = false;
   ForEachGraph(model.graph(), [&](const onnx::GraphProto& g, int) {
     for (const auto& n : g.node()) {
-      const std::string& op = n.op_type();
-      found = found || op == "NonZero" || op == "Compress" || op == "Unique" ||
-              op == "NonMaxSuppression" || op == "TopK" || op == "If" || op == "Loop" ||
-              op == "RemovePadding" || op == "BeamSearch" || op == "GreedySearch" ||
-              op == "Sampling" || op == "CumSum" || op == "SparseToDenseMatMul" ||
-              op == "Resize";  // sizes from bounded values (analyzer/shapes/value_range.h)
+      if (found) return;
+      const Rule* rule = FindRule(rules, n.domain(), n.op_type());
+      found = rule != nullptr && rule->ranged;
     }
   });
   return found;
@@ -298,7 +293,7 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   // The low end of data-dependent sizes needs a second pass over the graph
   // as it is before inference writes its shapes in.
   std::optional<onnx::ModelProto> before_inference;
-  if (HasDataDependentOps(model)) before_inference = model;
+  if (HasRangedOps(model)) before_inference = model;
   InferOptions infer;
   infer.order = &*order;
   infer.rule_options = &walk_options.rule_options;

@@ -217,9 +217,9 @@ absl::StatusOr<Cost> CountSequenceMap(const NodeView& v) {
 }  // namespace
 
 void RegisterControlFlowRules(RuleRegistry& r) {
-  Register(r, {"", "Loop", "control_flow", kLoopFormula, CountLoop});
+  Register(r, {"", "Loop", "control_flow", kLoopFormula, CountLoop, nullptr, {}, true});
   Register(r, {"", "Scan", "control_flow", kScanFormula, CountScan});
-  Register(r, {"", "If", "control_flow", kIfFormula, CountIf});
+  Register(r, {"", "If", "control_flow", kIfFormula, CountIf, nullptr, {}, true});
   Register(r, {"", "SequenceMap", "control_flow", kSequenceMapFormula, CountSequenceMap});
 }
 

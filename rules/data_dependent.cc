@@ -393,14 +393,17 @@ constexpr char kRestorePaddingFormula[] =
 
 void RegisterDataDependentRules(RuleRegistry& r) {
   Register(r, {"com.microsoft", "RemovePadding", "data_dependent", kRemovePaddingFormula,
-               CountRemovePadding, ShapeOfRemovePadding});
+               CountRemovePadding, ShapeOfRemovePadding, {}, true});
   Register(r, {"com.microsoft", "RestorePadding", "data_dependent", kRestorePaddingFormula,
                CountRestorePadding, ShapeOfRestorePadding});
-  Register(r, {"", "NonZero", "data_dependent", kNonZeroFormula, CountNonZero, ShapeOfNonZero});
+  Register(r, {"", "NonZero", "data_dependent", kNonZeroFormula, CountNonZero, ShapeOfNonZero,
+               {}, true});
   Register(r, {"", "Compress", "data_dependent", kCompressFormula, CountCompress,
-               ShapeOfCompress});
-  Register(r, {"", "Unique", "data_dependent", kUniqueFormula, CountUnique, ShapeOfUnique});
-  Register(r, {"", "NonMaxSuppression", "data_dependent", kNmsFormula, CountNms, ShapeOfNms});
+               ShapeOfCompress, {}, true});
+  Register(r, {"", "Unique", "data_dependent", kUniqueFormula, CountUnique, ShapeOfUnique,
+               {}, true});
+  Register(r, {"", "NonMaxSuppression", "data_dependent", kNmsFormula, CountNms, ShapeOfNms,
+               {}, true});
 }
 
 }  // namespace onnx_flops

@@ -249,7 +249,8 @@ absl::StatusOr<Cost> CountGeneration(const NodeView& v) {
 
 void RegisterGenerationRules(RuleRegistry& r) {
   for (const char* op : {"BeamSearch", "GreedySearch", "Sampling"}) {
-    Register(r, {"com.microsoft", op, "generation", kGenerationFormula, CountGeneration});
+    Register(r, {"com.microsoft", op, "generation", kGenerationFormula, CountGeneration, nullptr,
+                 {}, true});
   }
 }
 

@@ -259,7 +259,7 @@ void RegisterMatMulRules(RuleRegistry& r) {
                Backward(BackwardKind::kMatMul)});
   Register(r, {"", "Det", "matmul", kDetFormula, CountDet});
   Register(r, {"", "Gemm", "matmul", kGemmFormula, CountGemm, ShapeOfGemm,
-               Backward(BackwardKind::kProduct)});
+               Backward(BackwardKind::kProduct), true});
   Register(r, {"com.microsoft", "SparseToDenseMatMul", "matmul", kSparseToDenseMatMulFormula,
                CountSparseToDenseMatMul, ShapeOfSparseToDenseMatMul,
                Backward(BackwardKind::kProduct)});

@@ -411,8 +411,8 @@ void RegisterReduceRules(RuleRegistry& r) {
                CountReduce<ReduceKind::kLogSumExp, 18>, ShapeOfReduce});
   Register(r, {"", "ArgMax", "reduce", kArgFormula, CountArg, ShapeOfArgReduce});
   Register(r, {"", "ArgMin", "reduce", kArgFormula, CountArg, ShapeOfArgReduce});
-  Register(r, {"", "CumSum", "reduce", kCumSumFormula, CountCumSum, ShapeOfUnary});
-  Register(r, {"", "TopK", "reduce", kTopKFormula, CountTopK, ShapeOfTopK});
+  Register(r, {"", "CumSum", "reduce", kCumSumFormula, CountCumSum, ShapeOfUnary, {}, true});
+  Register(r, {"", "TopK", "reduce", kTopKFormula, CountTopK, ShapeOfTopK, {}, true});
 }
 
 }  // namespace onnx_flops

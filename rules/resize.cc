@@ -428,7 +428,7 @@ absl::StatusOr<Outputs> ShapeOfGridSample(const NodeView& v) {
 }  // namespace
 
 void RegisterResizeRules(RuleRegistry& r) {
-  Register(r, {"", "Resize", "resize", kResizeFormula, CountResize, ShapeOfResize});
+  Register(r, {"", "Resize", "resize", kResizeFormula, CountResize, ShapeOfResize, {}, true});
   Register(r, {"", "Upsample", "resize", kResizeFormula, CountUpsample, ShapeOfResize});
   Register(r, {"", "GridSample", "resize", kGridSampleFormula, CountGridSample,
                ShapeOfGridSample});

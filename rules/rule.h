@@ -280,6 +280,9 @@ struct Rule {
   RuleFn count = nullptr;  // required (the walker reports a null one as "no rule")
   Propagator propagate = nullptr;  // null: ONNX's inference gives the output shapes
   BackwardSpec backward = {};
+  // Its count or output shapes may be a bound (Cost::bound) or one of two
+  // branches: the analysis then runs its low-end pass for forward.flops_low.
+  bool ranged = false;
 };
 
 struct RuleRegistry {
