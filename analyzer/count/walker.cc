@@ -178,8 +178,8 @@ std::string ValueInputBehind(const onnx::NodeProto& lost, const Scope& scope,
     return "";
   }
   const bool every_input = lost.op_type() == "Range" || lost.op_type() == "ConstantOfShape";
-  std::vector<std::string> todo(lost.input().begin() + (every_input ? 0 : 1),
-                                lost.input().end());
+  std::vector<std::string> todo;
+  for (int i = every_input ? 0 : 1; i < lost.input_size(); ++i) todo.push_back(lost.input(i));
   absl::flat_hash_set<std::string> seen;
   for (size_t i = 0; i < todo.size() && i < 256; ++i) {
     const std::string name = todo[i];
