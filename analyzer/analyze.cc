@@ -288,6 +288,7 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
   walk_options.rule_options.causal_attention_half = options.causal_half;
   walk_options.rule_options.max_detections = options.max_detections;
   walk_options.rule_options.max_length = options.max_length;
+  walk_options.rule_options.routing_worst = options.routing_worst;
   for (const auto& [name, trips] : options.loop_trips) walk_options.loop_trips[name] = trips;
 
   // The low end of data-dependent sizes needs a second pass over the graph

@@ -29,6 +29,9 @@ struct AnalyzeOptions {
   // --max-length N: max_length of BeamSearch/GreedySearch/Sampling when the
   // graph does not fix it.
   int64_t max_length = 0;
+  // --routing worst: a mixture of experts' routed experts each get every
+  // token (default: balanced, tokens x k / E rows each).
+  bool routing_worst = false;
   bool per_node = false;            // fill forward.nodes
   bool sha256 = false;              // fill model.sha256 (reads every byte of the file)
   TrainingOptions training;

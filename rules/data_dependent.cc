@@ -33,6 +33,7 @@
 // Sorting by score is not counted (as for TopK's selection, comparisons of
 // a sort are left to the TopK rule that models them).
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,10 +85,72 @@ std::string Named(const TensorInfo* t, const NodeView& v, int i) {
 
 // ---- NonZero ----
 
+// The rows of a NonZero over a mixture of experts' routing mask
+// (analyzer/shapes/routing_tags.h): the (token, choice) pairs routed to the
+// mask's experts. Balanced routing spreads the T x s pairs (s of the k
+// choices) over the E experts as evenly as integers allow: expert e gets
+// floor(T*s/E), plus one for the first (T*s mod E) experts, so the shares of
+// all experts sum to T*s exactly (ceil(T*s*count/E) when which experts is not
+// known). Worst: every token to every covered expert, T*min(count, s), at
+// most numel of the mask. A mask broadcast across the hidden axis (to select
+// rows element by element) has `width` elements per row.
+struct RoutedRows {
+  int64_t n = -1;
+  std::string how;
+};
+
+RoutedRows RoutedNonZero(const NodeView& v) {
+  const TensorInfo* x = In(v, 0);
+  RoutedRows r;
+  if (!Known(x) || !x->routing.has_value() || !x->routing->mask) return r;
+  const RoutingTag& t = *x->routing;
+  const double numel = NumElements(x->dims);
+  const std::string experts =
+      t.count == 1 && t.first >= 0
+          ? absl::StrCat("expert ", t.first)
+          : absl::StrCat(t.count, " experts",
+                         t.first >= 0 ? absl::StrCat(" (", t.first, "..", t.first + t.count - 1, ")")
+                                      : "");
+  const std::string choices = absl::StrCat(t.slots, t.slots == 1 ? " choice" : " choices");
+  const std::string unit = t.width == 1 ? "rows" : "elements";
+  const std::string width = t.width == 1 ? "" : absl::StrCat(" x ", t.width, " per row");
+  if (v.options != nullptr && v.options->routing_worst) {
+    r.n = DimFromDouble(std::min(numel, static_cast<double>(t.tokens) *
+                                            static_cast<double>(std::min(t.count, t.slots)) *
+                                            static_cast<double>(t.width)));
+    r.how = absl::StrCat("worst-case routing: ", FormatCount(static_cast<double>(r.n)), " ",
+                         unit, ", every one of ", t.tokens, " tokens to ", experts, width,
+                         " of '", t.router, "' (top-", t.top_k, " of ", t.experts, ")");
+    return r;
+  }
+  const double pairs = static_cast<double>(t.tokens) * static_cast<double>(t.slots);
+  const double e_all = static_cast<double>(t.experts);
+  double n = 0;
+  if (t.first >= 0 && t.first + t.count <= t.experts) {
+    const double base = std::floor(pairs / e_all);
+    const double extra = pairs - base * e_all;  // experts getting one more row
+    for (int64_t e = t.first; e < t.first + t.count; ++e) {
+      n += base + (static_cast<double>(e) < extra ? 1 : 0);
+    }
+  } else {
+    n = std::ceil(pairs * static_cast<double>(t.count) / e_all);
+  }
+  n *= static_cast<double>(t.width);
+  r.n = DimFromDouble(std::min(n, numel));
+  r.how = absl::StrCat("balanced routing: ", FormatCount(static_cast<double>(r.n)), " ",
+                       unit, " = ", t.tokens, " tokens x ", choices, " / ", t.experts,
+                       " experts", width, ", ", experts, " of '", t.router, "' (top-", t.top_k,
+                       ")");
+  return r;
+}
+
 Size NonZeroCount(const NodeView& v) {
   const TensorInfo* x = In(v, 0);
   Size s;
-  if (Valued(x)) {
+  if (const RoutedRows r = RoutedNonZero(v); r.n >= 0 && !Valued(x)) {
+    s.n = r.n;
+    s.exact = true;  // an assumption the report states, not a range
+  } else if (Valued(x)) {
     s.exact = true;
     s.n = static_cast<int64_t>(std::count_if(x->values.begin(), x->values.end(),
                                              [](double d) { return d != 0; }));
@@ -103,7 +166,7 @@ absl::StatusOr<Outputs> ShapeOfNonZero(const NodeView& v) {
   const int64_t rank = Ranked(x) ? static_cast<int64_t>(x->dims.size()) : -1;
   const Size s = NonZeroCount(v);
   const int64_t n = Chosen(v, s, 0);
-  if (s.exact && rank >= 0 && SmallEnough({rank, n})) {
+  if (s.exact && Valued(x) && rank >= 0 && SmallEnough({rank, n})) {
     // Row-major: row d holds the d-th coordinate of every non-zero element.
     std::vector<int64_t> coords(static_cast<size_t>(rank * n));
     const std::vector<int64_t> strides = Strides(x->dims);
@@ -124,7 +187,9 @@ absl::StatusOr<Outputs> ShapeOfNonZero(const NodeView& v) {
 }
 
 absl::StatusOr<Cost> CountNonZero(const NodeView& v) {
-  return MovedAtBound(v, NonZeroCount(v), "non-zero elements");
+  Cost c = MovedAtBound(v, NonZeroCount(v), "non-zero elements");
+  if (!Valued(In(v, 0))) c.routing = RoutedNonZero(v).how;
+  return c;
 }
 
 // ---- Compress ----
@@ -371,7 +436,9 @@ absl::StatusOr<Cost> CountRestorePadding(const NodeView& v) {
 
 constexpr char kNonZeroFormula[] =
     "0 FLOP: data movement (the tests are not counted); rows <= numel(X), exact when X's "
-    "values are known";
+    "values are known; over a mixture of experts' routing mask (tokens T, top-k, E experts, "
+    "s of the k choices): balanced floor(T*s/E) rows per expert (+1 for the first T*s mod E), "
+    "--routing worst T*min(experts covered, s)";
 constexpr char kCompressFormula[] =
     "0 FLOP: data movement; selected <= min(len(condition), dim along axis) (numel(X) without "
     "axis), exact when the condition's values are known";

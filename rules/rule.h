@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -32,6 +33,28 @@ using Dims = std::vector<int64_t>;
 // sums stay far inside int64, and products of two are done in double.
 constexpr int64_t kMaxDim = int64_t{1} << 40;
 
+// A tensor computed from a mixture of experts' routing choice (the indices
+// of a TopK or ArgMax over E router scores), as far as the ops between keep
+// its meaning (analyzer/shapes/routing_tags.h): the expert each token chose,
+// or a mask that is non-zero where a token was routed to some experts.
+struct RoutingTag {
+  std::string router;       // the TopK/ArgMax indices output it comes from
+  int64_t tokens = 0;       // T: the rows routed
+  int64_t top_k = 0;        // k: choices per token
+  int64_t experts = 0;      // E
+  bool mask = false;        // false: expert ids; true: non-zero where routed
+  // The experts a mask covers, [first, first + count); first -1: which ones
+  // is not known (only how many).
+  int64_t first = 0;
+  int64_t count = 0;
+  int64_t slots = 0;        // how many of the k choices it covers
+  // Non-zero elements per routed (token, choice) pair: a mask broadcast
+  // across the hidden axis to select whole rows element by element.
+  int64_t width = 1;
+  int expert_axis = -1;     // the axis indexing experts (a one-hot), -1: none
+  int slot_axis = -1;       // the axis of the k choices, -1: none
+};
+
 // What the walker knows about one value (graph input, initializer or node
 // output) once shapes are bound.
 struct TensorInfo {
@@ -51,6 +74,8 @@ struct TensorInfo {
   // `values`, or a single one for every element; empty when unknown, and
   // either side may be infinite (analyzer/shapes/value_range.h).
   std::vector<double> lo, hi;
+  // Set when the tensor carries a routing choice (expert ids or a mask).
+  std::optional<RoutingTag> routing;
 };
 
 // A subgraph attribute of a control-flow node (Loop body, Scan body, If
@@ -93,6 +118,10 @@ struct Cost {
   // selections) taken at its bound rather than known: how, e.g. "at most 4,650
   // rows: numel of 'scores'". The report lists these beside the range.
   std::string bound;
+  // A size set by a mixture of experts' routing (the rows of one expert's
+  // NonZero, a fused MoE op's expert rows) under the --routing assumption,
+  // e.g. "balanced routing: 32 rows = 128 tokens x 2 choices / 8 experts".
+  std::string routing;
 
   double flops() const { return matmul_flops + vector_flops; }
 };
@@ -111,6 +140,9 @@ struct RuleOptions {
   // --max-length N: the max_length of generation ops (BeamSearch...) whose
   // max_length input is not a known constant (0: none given).
   int64_t max_length = 0;
+  // --routing worst: a mixture of experts' routed experts each receive every
+  // token (the upper bound) instead of the balanced share tokens x k / E.
+  bool routing_worst = false;
 };
 
 // Read-only view of one node. Pointers in inputs/outputs are null where the

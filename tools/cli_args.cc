@@ -42,6 +42,9 @@ shapes
                           graph's own limits bound data-dependent sizes)
   --max-length N          max_length of BeamSearch/GreedySearch/Sampling when the graph
                           does not fix it (the decoding steps counted)
+  --routing MODE          mixtures of experts: balanced (default: each of E experts gets
+                          tokens x k / E rows, exact in total for equal experts) or worst
+                          (every routed expert gets every token: the upper bound)
   --steps-per-example K   the model is one step (a decoder step, a cell): an example is K passes
   --causal-half           count causal attention ops (is_causal, unidirectional) at their causal
                           score count (off by default: the kernels most frameworks run do it all)
@@ -359,6 +362,12 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
         return Usage(absl::StrCat("--loop-trips ", v, ": expected NODE=N with N from 0 to 2^40"));
       }
       args.analyze.loop_trips.emplace_back(v.substr(0, eq), trips);
+    } else if (name == "--routing") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      if (v != "balanced" && v != "worst") {
+        return Usage(absl::StrCat("--routing ", v, ": expected balanced or worst"));
+      }
+      args.analyze.routing_worst = v == "worst";
     } else if (name == "--max-length" || name == "--detections") {
       OF_ASSIGN_OR_RETURN(std::string v, take());
       int64_t n = 0;

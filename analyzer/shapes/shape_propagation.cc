@@ -13,6 +13,7 @@
 #include "analyzer/load/graph_order.h"
 #include "rules/propagate.h"
 #include "analyzer/shapes/shape_binding.h"
+#include "analyzer/shapes/routing_tags.h"
 #include "analyzer/shapes/value_range.h"
 
 namespace onnx_flops {
@@ -114,6 +115,7 @@ MergeResult Merge(TensorInfo& cur, const TensorInfo& ours, bool authoritative) {
     cur.hi.clear();
     r.values = true;
   }
+  if (ours.routing.has_value() && !cur.routing.has_value() && agrees) cur.routing = ours.routing;
   // Bounds, where the values are not known (analyzer/shapes/value_range.h):
   // both hold, so the tighter of each.
   if (!ours.hi.empty() && !cur.has_values && agrees && ours.lo.size() == ours.hi.size() &&
@@ -410,6 +412,7 @@ PassResult RunPass(const onnx::GraphProto& graph, const std::vector<int>& order,
         PropagateOne(node, rule, view, lookup, opset_of, Nesting{0, &budget});
     if (!outs.ok()) continue;  // the rule that reads this node will say why
     if (rule != nullptr) AddValueBounds(*rule, view, &*outs);
+    AddRoutingTags(view, &*outs);
     for (TensorInfo& t : *outs) {
       for (int64_t& d : t.dims) d = d > kMaxDim ? -1 : d;  // nonsense: unknown
     }
@@ -586,6 +589,7 @@ int PropagateGraph(const onnx::GraphProto& graph, const std::vector<int>& order,
       absl::StatusOr<Outputs> outs = PropagateOne(node, rule, view, lookup, opset_of, nest);
       if (!outs.ok()) continue;
       if (rule != nullptr) AddValueBounds(*rule, view, &*outs);
+      AddRoutingTags(view, &*outs);
       for (size_t k = 0; k < outs->size() && k < static_cast<size_t>(node.output_size()); ++k) {
         const std::string& name = node.output(static_cast<int>(k));
         if (name.empty()) continue;
