@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "analyzer/count/attention_view.h"
+#include "analyzer/count/routing_view.h"
 #include "analyzer/count/batch.h"
 #include "analyzer/util/element_type.h"
 #include "analyzer/util/file_digest.h"
@@ -378,6 +379,7 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
     f->set_matmul_flops_per_token(f->matmul_flops_per_example() / tokens_per_example);
   }
 
+  DescribeRouting(model.graph(), values, walked.nodes, options.routing_worst, &report, &warnings);
   DescribeAttention(model.graph(), values, walked.nodes, options.causal_half, &report, &warnings);
 
   if (f->coverage().uncounted() > 0) {

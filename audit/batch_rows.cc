@@ -71,7 +71,8 @@ std::string JsonlErrorRow(const std::string& path, const std::string& message,
 
 // ---- csv ----
 std::string CsvHeader() {
-  return "path,status,error,opset,nodes,parameters,flops,matmul_flops,macs,flops_per_example,"
+  return "path,status,error,opset,nodes,parameters,active_parameters,flops,matmul_flops,macs,"
+         "flops_per_example,"
          "training_flops,uncounted_nodes,failed_checks,flops_vs_baseline\n";
 }
 absl::StatusOr<std::string> CsvRow(const Report& r) {
@@ -81,7 +82,8 @@ absl::StatusOr<std::string> CsvRow(const Report& r) {
   return absl::StrCat(
       absl::StrJoin({CsvField(r.model().path()), Status(r), std::string(),
                      absl::StrCat(r.model().opset()), absl::StrCat(r.model().nodes()),
-                     Num(r.model().parameters()), Num(f.flops()), Num(f.matmul_flops()),
+                     Num(r.model().parameters()), Num(r.model().active_parameters()),
+                     Num(f.flops()), Num(f.matmul_flops()),
                      Num(f.macs()), Num(f.flops_per_example()),
                      training > 0 ? Num(training) : std::string(),
                      absl::StrCat(f.coverage().uncounted()), CsvField(failed),
@@ -93,7 +95,7 @@ absl::StatusOr<std::string> CsvRow(const Report& r) {
 std::string CsvErrorRow(const std::string& path, const std::string& message,
                         const std::string& status) {
   return absl::StrCat(CsvField(path), ",", CsvField(status), ",", CsvField(message),
-                      ",,,,,,,,,,,\n");
+                      ",,,,,,,,,,,,\n");
 }
 
 // ---- markdown ----
@@ -108,7 +110,11 @@ absl::StatusOr<std::string> MarkdownRow(const Report& r) {
   return absl::StrCat("| `", MdCell(r.model().path()), "` | ",
                       failed.empty() ? "ok" : absl::StrCat("**failed** ", MdCell(failed)), " | ",
                       r.model().opset(), " | ", r.model().nodes(), " | ",
-                      Si(r.model().parameters()), " | ", Si(f.flops_per_example()), " | ",
+                      Si(r.model().parameters()),
+                      r.forward().has_routing()
+                          ? absl::StrCat(" (", Si(r.model().active_parameters()), " active)")
+                          : "",
+                      " | ", Si(f.flops_per_example()), " | ",
                       training > 0 ? Scientific(training) : "", " | ",
                       f.coverage().uncounted(), " | ", ChangeText(r), " |\n");
 }

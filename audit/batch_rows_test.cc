@@ -17,6 +17,7 @@ Report Sample() {
   r.mutable_model()->set_opset(17);
   r.mutable_model()->set_nodes(12);
   r.mutable_model()->set_parameters(203530);
+  r.mutable_model()->set_active_parameters(203530);
   Forward* f = r.mutable_forward();
   f->set_flops(814200);
   f->set_matmul_flops(813056);
@@ -39,10 +40,10 @@ size_t Columns(const std::string& line) {
 
 TEST(BatchRows, CsvRowsMatchTheHeader) {
   const std::string header = kCsvRows.header();
-  ASSERT_EQ(Columns(header), 14u) << header;
+  ASSERT_EQ(Columns(header), 15u) << header;
   Report r = Sample();
   const std::string ok = *kCsvRows.row(r);
-  EXPECT_EQ(ok, "\"zoo/a,b.onnx\",ok,,17,12,203530,814200,813056,406528,407100,,1,,\n");
+  EXPECT_EQ(ok, "\"zoo/a,b.onnx\",ok,,17,12,203530,203530,814200,813056,406528,407100,,1,,\n");
   r.mutable_training()->set_flops(7.3278e11);
   GateResult* g = r.add_gates();
   g->set_gate("--max-flops");
@@ -54,18 +55,18 @@ TEST(BatchRows, CsvRowsMatchTheHeader) {
   change->set_relative(0.25);
   const std::string failed = *kCsvRows.row(r);
   EXPECT_EQ(failed,
-            "\"zoo/a,b.onnx\",failed,,17,12,203530,814200,813056,406528,407100,732780000000,1,"
+            "\"zoo/a,b.onnx\",failed,,17,12,203530,203530,814200,813056,406528,407100,732780000000,1,"
             "--max-flops;--baseline,0.25\n");
   const std::string error = kCsvRows.error_row("zoo/x.onnx", "truncated\nfile", "error");
-  EXPECT_EQ(error, "zoo/x.onnx,error,truncated file,,,,,,,,,,,\n");
-  EXPECT_EQ(Columns(ok), 14u);
+  EXPECT_EQ(error, "zoo/x.onnx,error,truncated file,,,,,,,,,,,,\n");
+  EXPECT_EQ(Columns(ok), 15u);
   // Past 2^53 a number keeps 17 digits: it reads back as the same double.
   const double big = 2.147160283787674e+17;  // ResNet-50 x ImageNet x 90 epochs
   r.mutable_training()->set_flops(big);
   const std::vector<std::string> fields = absl::StrSplit(*kCsvRows.row(r), ',');
-  ASSERT_EQ(fields.size(), 15u);  // the quoted path holds one comma
-  EXPECT_EQ(std::stod(fields[11]), big) << fields[11];
-  EXPECT_EQ(Columns(error), 14u);
+  ASSERT_EQ(fields.size(), 16u);  // the quoted path holds one comma
+  EXPECT_EQ(std::stod(fields[12]), big) << fields[12];
+  EXPECT_EQ(Columns(error), 15u);
 }
 
 TEST(BatchRows, JsonlRowIsTheReportOnOneLine) {
@@ -94,7 +95,14 @@ TEST(BatchRows, MarkdownAndText) {
   EXPECT_EQ(kMarkdownRows.error_row("m.onnx", "x", "crashed"),
             "| `m.onnx` | **crashed**: x | | | | | | | |\n");
   EXPECT_EQ(kCsvRows.error_row("m.onnx", "x", "out of memory"),
-            "m.onnx,out of memory,x,,,,,,,,,,,\n");
+            "m.onnx,out of memory,x,,,,,,,,,,,,\n");
+  // A mixture of experts: the parameters a token passes through beside the total.
+  Report moe = Sample();
+  moe.mutable_model()->set_active_parameters(98816);
+  moe.mutable_forward()->mutable_routing()->set_assumption("balanced");
+  EXPECT_EQ(*kMarkdownRows.row(moe),
+            "| `zoo/a,b.onnx` | ok | 17 | 12 | 204 K (98.8 K active) | 407 K |  | 1 |  |\n");
+  EXPECT_NE(kCsvRows.row(moe)->find(",203530,98816,"), std::string::npos);
 }
 
 TEST(BatchSummary, KeepsTheFiveMostExpensiveInArrivalOrderAmongEquals) {

@@ -100,7 +100,8 @@ void DescribeAttention(const onnx::GraphProto& graph, const ValueTable& values,
       embedding += NumElements(Dims(t.dims().begin(), t.dims().end()));
     }
   }
-  const double n_ne = report->model().parameters() - embedding;
+  // A mixture of experts: the parameters a token passes through.
+  const double n_ne = report->model().active_parameters() - embedding;
   a.set_non_embedding_parameters(n_ne);
   const int64_t n_ctx = f->sequence_length();
   a.set_n_ctx(n_ctx);

@@ -20,6 +20,9 @@ struct TextOptions {
 std::string RenderText(const Report& report, const TextOptions& options);
 // Why forward.flops_low .. flops is a range, in a few words.
 std::string RangeReason(const Forward& f);
+// Why model.active_parameters is less than model.parameters (a mixture of
+// experts), in one clause.
+std::string ActiveParametersWhy(const Forward& f);
 // Protobuf's JSON printer with the proto field names, pretty-printed, every
 // field present (zeros included) so consumers need no defaults.
 absl::StatusOr<std::string> RenderJson(const Report& report, bool pretty = true);

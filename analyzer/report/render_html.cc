@@ -281,6 +281,10 @@ void Summary(const Report& r, std::string* out) {
   Card(out, "", "MACs", BigSi(f.macs(), ""), Grouped(f.macs()));
   Card(out, "", "parameters", BigSi(m.parameters(), ""),
        absl::StrCat(Grouped(m.parameters()), " in ", m.initializers(), " initializers"));
+  if (f.has_routing()) {
+    Card(out, "", "active parameters", BigSi(m.active_parameters(), ""),
+         absl::StrCat(Grouped(m.active_parameters()), " per token"));
+  }
   Card(out, c.uncounted() > 0 ? "bad" : "", "coverage",
        c.uncounted() > 0
            ? absl::StrCat(Grouped(c.uncounted()), " uncounted")
@@ -339,6 +343,14 @@ void Summary(const Report& r, std::string* out) {
         " FLOP per token (N = ", Grouped(a.non_embedding_parameters()),
         " non-embedding parameters); the count is ", absl::StrFormat("%.2f", a.ratio()),
         "\xC3\x97 that.</p>\n");
+  }
+  if (f.has_routing()) {
+    absl::StrAppend(out, "<p class=\"muted\">Mixture of experts: ", Html(f.routing().note()),
+                    ". Active parameters: ", Html(ActiveParametersWhy(f)), ".</p>\n<ul>\n");
+    for (const Router& router : f.routing().routers()) {
+      absl::StrAppend(out, "<li>", Html(router.detail()), "</li>\n");
+    }
+    absl::StrAppend(out, "</ul>\n");
   }
   std::string batch_line = absl::StrCat("batch ", f.batch_size());
   if (!f.batch_dim().name().empty())

@@ -90,6 +90,15 @@ std::string RenderMarkdown(const Report& r) {
                     Count(f.flops_per_token()), " |\n");
   }
   absl::StrAppend(&out, "| parameters | ", Count(m.parameters()), " |\n");
+  if (f.has_routing()) {
+    absl::StrAppend(&out, "| active parameters per token | ", Count(m.active_parameters()), " (",
+                    Cell(ActiveParametersWhy(f)), ") |\n");
+    absl::StrAppend(&out, "| mixture of experts | ", Cell(f.routing().note()), " |\n");
+    for (const Router& router : f.routing().routers()) {
+      absl::StrAppend(&out, "| router `", Cell(router.node()), "` | ", Cell(router.detail()),
+                      " |\n");
+    }
+  }
   absl::StrAppend(&out, "| model | opset ", m.opset(), ", ", m.nodes(), " nodes",
                   m.producer().empty() ? "" : absl::StrCat(", ", Cell(m.producer())), " |\n");
   const Coverage& c = f.coverage();

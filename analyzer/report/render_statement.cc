@@ -296,6 +296,10 @@ void Table(const Writer& w, const Report& r, std::string* out) {
   }
   Row(w, out, "Parameters", Grouped(r.model().parameters()),
       "elements of the floating-point initializers");
+  if (r.forward().has_routing()) {
+    Row(w, out, "Active parameters", Grouped(r.model().active_parameters()),
+        w.Text(absl::StrCat("per token: ", ActiveParametersWhy(r.forward()))));
+  }
   if (w.latex) absl::StrAppend(out, "\\hline\n\\end{tabular}\n");
 }
 

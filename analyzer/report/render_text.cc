@@ -59,6 +59,11 @@ void RenderTraining(const Training& t, std::string* out) {
     }
     absl::StrAppend(out, "  TRAINING COMPUTE      ", Scientific(t.flops()), " FLOP  (",
                     absl::StrFormat("%.3g", t.pf_days()), " PF/s-days)\n");
+    if (t.has_parameter_rule()) {
+      absl::StrAppend(out, "  6ND cross-check       ", t.parameter_rule().formula(),
+                      "; the count is ", absl::StrFormat("%.2f", t.parameter_rule().ratio()),
+                      "x that\n");
+    }
   }
   if (t.has_method2()) {
     const Method2& m = t.method2();
@@ -126,6 +131,23 @@ std::string RenderChecksText(const Report& r) {
   return out;
 }
 
+std::string ActiveParametersWhy(const Forward& f) {
+  double expert = 0, active = 0;
+  std::string choice;
+  bool mixed = false;
+  for (const Router& r : f.routing().routers()) {
+    expert += r.expert_parameters();
+    active += r.active_expert_parameters();
+    const std::string this_one = absl::StrCat("top-", r.top_k(), " of ", r.experts());
+    mixed = mixed || (!choice.empty() && choice != this_one);
+    choice = this_one;
+  }
+  const int n = f.routing().routers_size();
+  return absl::StrCat("the experts' ", Grouped(expert), " weights count at k/E (",
+                      mixed ? "several choices" : choice, n == 1 ? "" : absl::StrCat(", ", n, " routers"),
+                      "): ", Grouped(active), " of them; every other weight counts whole");
+}
+
 std::string RangeReason(const Forward& f) {
   if (f.bounds_size() == 0) return "a branch condition is unknown";
   return absl::StrCat(f.bounds_size(), " data-dependent size", f.bounds_size() == 1 ? "" : "s",
@@ -152,6 +174,11 @@ std::string RenderText(const Report& r, const TextOptions& options) {
                       ? absl::StrCat(" (", m.quantized_weights(), " quantized)")
                       : "",
                   m.external_data() ? ", weights in external data (not read)" : "", "\n");
+  if (f.has_routing()) {
+    absl::StrAppend(&out, "active      ", Grouped(m.active_parameters()), " (",
+                    Si(m.active_parameters(), false), ") per token: ", ActiveParametersWhy(f),
+                    "\n");
+  }
   for (int i = 0; i < m.inputs_size(); ++i) {
     absl::StrAppend(&out, i == 0 ? "inputs      " : "            ", InputLine(m.inputs(i)), "\n");
   }
@@ -218,6 +245,17 @@ std::string RenderText(const Report& r, const TextOptions& options) {
                       "  per token; the count is ", absl::StrFormat("%.2f", a.ratio()),
                       "x (2N + 2*n_layer*n_ctx*d_attn, N = ", Grouped(a.non_embedding_parameters()),
                       " non-embedding parameters)\n");
+    }
+  }
+  if (f.has_routing()) {
+    absl::StrAppend(&out, "  mixture of experts: ", f.routing().note(), "\n");
+    constexpr int kShown = 4;
+    for (int i = 0; i < f.routing().routers_size() && i < kShown; ++i) {
+      absl::StrAppend(&out, "    ", f.routing().routers(i).detail(), "\n");
+    }
+    if (f.routing().routers_size() > kShown) {
+      absl::StrAppend(&out, "    ... and ", f.routing().routers_size() - kShown,
+                      " more routers (forward.routing)\n");
     }
   }
   const Coverage& c = f.coverage();

@@ -356,6 +356,20 @@ absl::Status FillTraining(const TrainingOptions& training, const HardwareOptions
       t.set_formula(absl::StrCat("sum of ", phases.size(), " phases = ", Scientific(total), " FLOP"));
     }
     t.set_pf_days(ToPetaflopDays(total));
+    if (!several && ctx.tokens_per_example > 0 && report->model().active_parameters() > 0) {
+      ParameterRule* rule = t.mutable_parameter_rule();
+      const double n = report->model().active_parameters();
+      const double d = t.examples() * t.epochs() * ctx.tokens_per_example;
+      rule->set_parameters(n);
+      rule->set_tokens(d);
+      rule->set_flops(6 * n * d);
+      rule->set_ratio(rule->flops() > 0 ? total / rule->flops() : 0);
+      const bool moe = n < report->model().parameters();
+      rule->set_formula(absl::StrCat(
+          "6 x ", Grouped(n), moe ? " active" : "", " parameters x ", Grouped(d), " tokens (",
+          Grouped(t.examples()), " x ", Grouped(t.epochs()), " x ",
+          Grouped(ctx.tokens_per_example), ") = ", Scientific(rule->flops()), " FLOP"));
+    }
     for (const ThresholdComparison& c : CompareWithThresholds(total)) {
       Threshold* th = t.add_thresholds();
       th->set_name(absl::StrCat(c.name, ": ", c.what));
