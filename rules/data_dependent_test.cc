@@ -208,5 +208,91 @@ TEST(DataDependentRule, RemoveAndRestorePadding) {
   EXPECT_EQ((*restored)[0].dims, (Dims{4, 128, 768}));
 }
 
+// A mask of the tokens routed to experts [first, first + count) by a top-k of
+// E router over T tokens.
+RoutingTag ExpertMask(int64_t tokens, int64_t k, int64_t experts, int64_t first, int64_t count) {
+  RoutingTag t;
+  t.router = "/TopK_output_1";
+  t.tokens = tokens;
+  t.top_k = k;
+  t.experts = experts;
+  t.mask = true;
+  t.first = first;
+  t.count = count;
+  t.slots = k;
+  return t;
+}
+
+RuleOptions Worst() {
+  RuleOptions o;
+  o.routing_worst = true;
+  return o;
+}
+
+int64_t RoutedRows(RoutingTag tag, Dims mask, RuleOptions options = {}) {
+  auto out = NodeBuilder("NonZero").Opset(13).Options(options)
+                 .Input(std::move(mask), onnx::TensorProto::BOOL).Routed(std::move(tag))
+                 .UnknownOutput().Propagate();
+  EXPECT_TRUE(out.ok()) << out.status();
+  return out.ok() && (*out)[0].dims.size() == 2 ? (*out)[0].dims[1] : -1;
+}
+
+TEST(DataDependentRule, NonZeroOverAnExpertMaskTakesTheBalancedShare) {
+  // topi == 3 over [128, 2]: 128 tokens x 2 choices = 256 routed pairs, 256 / 8
+  // = 32 for each expert (the mask's numel, 256, would be the generic bound).
+  EXPECT_EQ(RoutedRows(ExpertMask(128, 2, 8, 3, 1), {128, 2}), 32);
+  // 10 tokens x 2 = 20 pairs over 8 experts: floor(20/8) = 2 each and 20 - 16 = 4
+  // experts (0..3) one more, so the shares 3+3+3+3+2+2+2+2 sum to 20.
+  EXPECT_EQ(RoutedRows(ExpertMask(10, 2, 8, 0, 1), {10, 2}), 3);
+  EXPECT_EQ(RoutedRows(ExpertMask(10, 2, 8, 3, 1), {10, 2}), 3);
+  EXPECT_EQ(RoutedRows(ExpertMask(10, 2, 8, 4, 1), {10, 2}), 2);
+  int64_t sum = 0;
+  for (int64_t e = 0; e < 8; ++e) sum += RoutedRows(ExpertMask(10, 2, 8, e, 1), {10, 2});
+  EXPECT_EQ(sum, 20);
+  // Experts 2..5 together: 3 + 3 + 2 + 2 = 10.
+  EXPECT_EQ(RoutedRows(ExpertMask(10, 2, 8, 2, 4), {10, 2, 4}), 10);
+  // Which 3 experts unknown: ceil(20 x 3 / 8) = ceil(7.5) = 8.
+  EXPECT_EQ(RoutedRows(ExpertMask(10, 2, 8, -1, 3), {10, 2, 3}), 8);
+  // The first choice only (topi[:, 0] == 5): 128 x 1 / 8 = 16.
+  RoutingTag first = ExpertMask(128, 2, 8, 5, 1);
+  first.slots = 1;
+  EXPECT_EQ(RoutedRows(first, {128}), 16);
+  // A row mask broadcast across a hidden axis of 64 (boolean indexing of
+  // [T, 64] element by element): 32 rows x 64 = 2,048 elements.
+  RoutingTag wide = ExpertMask(128, 2, 8, 0, 1);
+  wide.width = 64;
+  EXPECT_EQ(RoutedRows(wide, {128, 64}), 2048);
+}
+
+TEST(DataDependentRule, WorstRoutingSendsEveryTokenToTheExpert) {
+  // A token picks an expert at most once: expert 3 gets at most all 128 tokens
+  // (not the mask's 256 elements).
+  EXPECT_EQ(RoutedRows(ExpertMask(128, 2, 8, 3, 1), {128, 2}, Worst()), 128);
+  // Experts 2..5 with 2 choices: 128 x min(4, 2) = 256 pairs.
+  EXPECT_EQ(RoutedRows(ExpertMask(128, 2, 8, 2, 4), {128, 2, 4}, Worst()), 256);
+  // Capped by the mask's numel: [100] holds at most 100.
+  EXPECT_EQ(RoutedRows(ExpertMask(128, 2, 8, 3, 1), {100}, Worst()), 100);
+}
+
+TEST(DataDependentRule, RoutedNonZeroStatesTheAssumptionNotABound) {
+  auto cost = NodeBuilder("NonZero").Opset(13).Input({128, 2}, onnx::TensorProto::BOOL)
+                  .Routed(ExpertMask(128, 2, 8, 3, 1))
+                  .Output({2, 32}, onnx::TensorProto::INT64).Count();
+  ASSERT_TRUE(cost.ok()) << cost.status();
+  EXPECT_EQ(cost->bound, "");
+  EXPECT_EQ(cost->routing,
+            "balanced routing: 32 rows = 128 tokens x 2 choices / 8 experts, expert 3 of "
+            "'/TopK_output_1' (top-2)");
+  auto worst = NodeBuilder("NonZero").Opset(13).Options(Worst())
+                   .Input({128, 2}, onnx::TensorProto::BOOL).Routed(ExpertMask(128, 2, 8, 3, 1))
+                   .Output({2, 128}, onnx::TensorProto::INT64).Count();
+  ASSERT_TRUE(worst.ok()) << worst.status();
+  EXPECT_EQ(worst->routing,
+            "worst-case routing: 128 rows, every one of 128 tokens to expert 3 of "
+            "'/TopK_output_1' (top-2 of 8)");
+  // The low-end pass keeps the assumption: the total over experts is fixed.
+  EXPECT_EQ(RoutedRows(ExpertMask(128, 2, 8, 3, 1), {128, 2}, LowEnd()), 32);
+}
+
 }  // namespace
 }  // namespace onnx_flops

@@ -70,6 +70,11 @@ NodeBuilder& NodeBuilder::SymbolicInput(Dims dims, std::vector<std::string> name
   return *this;
 }
 
+NodeBuilder& NodeBuilder::Routed(RoutingTag tag) {
+  tensors_.back().routing = std::move(tag);
+  return *this;
+}
+
 NodeBuilder& NodeBuilder::AbsentInput() {
   node_.add_input("");
   inputs_.push_back(nullptr);

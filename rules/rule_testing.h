@@ -39,6 +39,8 @@ class NodeBuilder {
   // A present input whose shape is unknown (or has symbolic dims: pass -1 and a name).
   NodeBuilder& UnknownInput();
   NodeBuilder& SymbolicInput(Dims dims, std::vector<std::string> dim_names);
+  // The last input carries a routing choice (analyzer/shapes/routing_tags.h).
+  NodeBuilder& Routed(RoutingTag tag);
   // An optional input left empty ("" in the node's input list).
   NodeBuilder& AbsentInput();
   NodeBuilder& Output(Dims dims, int32_t elem_type = onnx::TensorProto::FLOAT);
