@@ -106,6 +106,22 @@ TEST(MixtureOfExperts, DenseMaskedExpertsAreCountedAsTheyRun) {
   EXPECT_EQ(r.model().active_parameters(), 64 * 4 + 2 * 3 * 64 * 128);
 }
 
+TEST(MixtureOfExperts, AMaskTheAnalysisCannotFollowKeepsItsGenericBoundAndSaysWhy) {
+  // tools/make_routing_testdata.py: Not(topi == 1) selects the pairs NOT routed
+  // to expert 1; NonZero stays at numel [16, 2] = 32 rows: router 2*16*8*4 +
+  // the expert MatMul 2*32*8*32 at the high end.
+  AnalyzeOptions options;
+  absl::StatusOr<Report> r = AnalyzeFile(Data("moe/routing_untied.onnx"), options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->forward().matmul_flops(), 2.0 * 16 * 8 * 4 + 2.0 * 32 * 8 * 32);
+  ASSERT_EQ(r->forward().bounds_size(), 1);
+  EXPECT_NE(r->forward().bounds(0).bound().find("at most 32 non-zero elements"), std::string::npos);
+  EXPECT_NE(r->forward().bounds(0).bound().find("the routing of 'topi'"), std::string::npos)
+      << r->forward().bounds(0).bound();
+  EXPECT_FALSE(r->forward().has_routing());
+  EXPECT_EQ(r->model().active_parameters(), r->model().parameters());
+}
+
 TEST(MixtureOfExperts, ModelsWithoutRoutersHaveEveryParameterActive) {
   const Report r = Analyze("tiny_mlp.onnx");
   EXPECT_FALSE(r.forward().has_routing());

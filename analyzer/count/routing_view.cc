@@ -276,6 +276,37 @@ void FindFused(const Graph& g, const std::vector<NodeResult>& nodes, std::vector
   }
 }
 
+// A NonZero counted at its generic bound although its mask is computed from
+// a router's choice: the ops between lost what the mask means. Say so, and
+// which forms are followed, instead of leaving a bare numel bound.
+void ExplainUntiedBounds(const Graph& g, const std::vector<NodeResult>& nodes, Forward* f,
+                         std::vector<std::string>* warnings) {
+  absl::flat_hash_map<std::string, const onnx::NodeProto*> by_path;
+  for (const NodeResult& r : nodes) {
+    if (r.depth == 0 && r.node != nullptr && r.op_type == "NonZero") by_path[r.name] = r.node;
+  }
+  for (DataBound& b : *f->mutable_bounds()) {
+    auto it = by_path.find(b.node());
+    if (it == by_path.end() || it->second->input_size() == 0) continue;
+    std::string router;
+    for (const std::string& name : g.Ancestors(it->second->input(0))) {
+      const TensorInfo* t = g.Info(name);
+      if (t != nullptr && t->routing.has_value() && !t->routing->mask) {
+        router = t->routing->router;
+        break;
+      }
+    }
+    if (router.empty()) continue;
+    b.set_bound(absl::StrCat(b.bound(), "; the mask comes from the routing of '", router,
+                             "' through ops that lose which experts it selects, so neither the "
+                             "balanced share nor --routing applies (docs/moe.md lists the forms "
+                             "followed)"));
+    warnings->push_back(absl::StrCat("NonZero '", b.node(), "' reads the routing of '", router,
+                                     "' in a form not followed: counted at its generic bound "
+                                     "(forward.bounds)"));
+  }
+}
+
 std::string Detail(const Found& f, bool worst) {
   const double t = static_cast<double>(f.tokens);
   const double k = static_cast<double>(f.top_k);
@@ -319,11 +350,12 @@ void DescribeRouting(const onnx::GraphProto& graph, const ValueTable& values,
   }
   for (const auto& [name, t] : values) {
     if (any) break;
-    any = t.routing.has_value() && t.routing->mask;
+    any = t.routing.has_value();
   }
   if (!any) return;
 
   const Graph g(graph, values);
+  ExplainUntiedBounds(g, nodes, report->mutable_forward(), warnings);
   std::vector<Found> found;
   absl::flat_hash_map<std::string, size_t> index;  // router output -> found
   absl::flat_hash_set<std::string> shared;          // weights read outside any expert
