@@ -106,6 +106,35 @@ TEST(MixtureOfExperts, DenseMaskedExpertsAreCountedAsTheyRun) {
   EXPECT_EQ(r.model().active_parameters(), 64 * 4 + 2 * 3 * 64 * 128);
 }
 
+TEST(MixtureOfExperts, ALanguageModelWithTwoMoeLayers) {
+  // tools/export_torch_moe_lm.py at batch 1 x seq 128 (T = 128 tokens), two
+  // layers of: q/k/v/o 4 x 2*T*64*64, scores and scores x V 2 x 2*128*128*64,
+  // router 2*T*64*8, 8 SwiGLU experts (hidden 256) on T*2 rows; head 2*T*64*512.
+  AnalyzeOptions options;
+  options.bindings.dims.emplace_back("batch", 1);
+  options.bindings.dims.emplace_back("seq", 128);
+  options.training.tokens = 1e9;
+  absl::StatusOr<Report> r = AnalyzeFile(Data("moe/torch_moe_lm.onnx"), options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const double layer = 4 * 2.0 * 128 * 64 * 64 + 2 * 2.0 * 128 * 128 * 64 + 2.0 * 128 * 64 * 8 +
+                       128 * 2 * 3 * (2.0 * 64 * 256);
+  EXPECT_EQ(r->forward().matmul_flops(), 2 * layer + 2.0 * 128 * 64 * 512);
+  EXPECT_EQ(r->forward().routing().routers_size(), 2);
+  // Active: the file's 886,400 weights less 6/8 of the 2 x 8 x 3*64*256 expert
+  // weights (the exporter stores the 10 LayerNorm tensors, all alike when
+  // fresh, as 2: torch's own count is 512 more).
+  const double experts = 2 * 8 * 3 * 64 * 256;
+  EXPECT_EQ(r->model().parameters(), 886400);
+  EXPECT_EQ(r->model().active_parameters(), 886400 - experts * 6 / 8);
+  // 6ND with the active parameters: 6 x 296,576 x 1e9 tokens.
+  ASSERT_TRUE(r->training().has_parameter_rule());
+  EXPECT_EQ(r->training().parameter_rule().parameters(), 296576);
+  EXPECT_EQ(r->training().parameter_rule().tokens(), 1e9);
+  EXPECT_EQ(r->training().parameter_rule().flops(), 6 * 296576 * 1e9);
+  // Kaplan's N: the active parameters less the 512 x 64 embedding table.
+  EXPECT_EQ(r->forward().attention().non_embedding_parameters(), 296576 - 512 * 64);
+}
+
 TEST(MixtureOfExperts, AMaskTheAnalysisCannotFollowKeepsItsGenericBoundAndSaysWhy) {
   // tools/make_routing_testdata.py: Not(topi == 1) selects the pairs NOT routed
   // to expert 1; NonZero stays at numel [16, 2] = 32 rows: router 2*16*8*4 +
