@@ -128,10 +128,10 @@ RoutedRows RoutedNonZero(const NodeView& v) {
   double n = 0;
   if (t.first >= 0 && t.first + t.count <= t.experts) {
     const double base = std::floor(pairs / e_all);
-    const double extra = pairs - base * e_all;  // experts getting one more row
-    for (int64_t e = t.first; e < t.first + t.count; ++e) {
-      n += base + (static_cast<double>(e) < extra ? 1 : 0);
-    }
+    const double extra = pairs - base * e_all;  // experts 0 .. extra-1 get one more row
+    const double a = static_cast<double>(t.first);
+    const double b = a + static_cast<double>(t.count);
+    n = base * static_cast<double>(t.count) + std::max(0.0, std::min(b, extra) - a);
   } else {
     n = std::ceil(pairs * static_cast<double>(t.count) / e_all);
   }

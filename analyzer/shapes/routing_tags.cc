@@ -128,7 +128,8 @@ Tag FromScatter(const NodeView& v, const TensorInfo& out) {
   const int r = Rank(out);
   const int64_t axis = AttrInt(v, "axis", 0);
   const int at = static_cast<int>(axis < 0 ? axis + r : axis);
-  if (at != ids->slot_axis || out.dims[static_cast<size_t>(at)] != ids->experts) {
+  if (at < 0 || at >= r || at != ids->slot_axis ||
+      out.dims[static_cast<size_t>(at)] != ids->experts) {
     return std::nullopt;
   }
   RoutingTag t = *ids;
@@ -205,7 +206,8 @@ Tag FromSlice(const NodeView& v, const RoutingTag& tag, const TensorInfo& in,
   const std::optional<std::vector<int64_t>> starts = IntsOf(v, 1);
   const std::optional<std::vector<int64_t>> axes = IntsOf(v, 3);
   const std::optional<std::vector<int64_t>> steps = IntsOf(v, 4);
-  if (starts.has_value() && starts->size() == 1 && (!steps.has_value() || (*steps)[0] == 1) &&
+  if (starts.has_value() && starts->size() == 1 &&
+      (!steps.has_value() || (steps->size() == 1 && (*steps)[0] == 1)) &&
       (!axes.has_value() || (axes->size() == 1 && ((*axes)[0] == changed ||
                                                    (*axes)[0] + Rank(in) == changed)))) {
     const int64_t dim = in.dims[static_cast<size_t>(changed)];
@@ -283,9 +285,25 @@ Tag FromReduce(const NodeView& v, const RoutingTag& tag, const TensorInfo& in) {
   return t;
 }
 
+// A tag whose axes lie inside its tensor: one read from a file that
+// reshaped a tensor behind our back (a rank that disagrees) is dropped.
+bool Consistent(const NodeView& v) {
+  for (size_t i = 0; i < v.inputs.size(); ++i) {
+    const RoutingTag* tag = TagOf(v, static_cast<int>(i));
+    if (tag == nullptr) continue;
+    const TensorInfo* t = In(v, static_cast<int>(i));
+    const int rank = Ranked(t) ? Rank(*t) : 0;
+    if (tag->expert_axis >= rank || tag->slot_axis >= rank || tag->experts < 2 ||
+        tag->tokens < 1 || tag->count < 0 || tag->count > tag->experts) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Tag TagFor(const NodeView& v, const std::vector<TensorInfo>& outs) {
   const std::string& op = v.node->op_type();
-  if (!v.domain.empty()) return std::nullopt;
+  if (!v.domain.empty() || !Consistent(v)) return std::nullopt;
   if (op == "TopK" || op == "ArgMax") return FromRouter(v, outs);
   const TensorInfo& out = outs[0];
   if (op == "Equal" || op == "Greater" || op == "Less") return FromComparison(v);
