@@ -23,6 +23,7 @@ void RegisterRnnRules(RuleRegistry& r);  // rules/rnn.cc: LSTM, GRU, RNN
 void RegisterAttentionRules(RuleRegistry& r);  // rules/attention.cc: Attention, GQA, MHA, RotaryEmbedding
 void RegisterContribRules(RuleRegistry& r);    // rules/contrib.cc: com.microsoft norm/gelu/matmul fusions
 void RegisterQuantizedRules(RuleRegistry& r);  // rules/quantized.cc: integer and N-bit matmuls
+void RegisterMoeRules(RuleRegistry& r);        // rules/moe.cc: com.microsoft MoE, QMoE
 void RegisterTrainingOpRules(RuleRegistry& r); // rules/training_ops.cc: losses, optimizers
 void RegisterGenerationRules(RuleRegistry& r);  // rules/generation.cc: BeamSearch, GreedySearch, Sampling
 void RegisterDataDependentRules(RuleRegistry& r);  // rules/data_dependent.cc: NonZero, NMS... at a bound

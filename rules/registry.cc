@@ -123,6 +123,7 @@ const RuleRegistry& DefaultRules() {
     RegisterAttentionRules(*r);
     RegisterContribRules(*r);
     RegisterQuantizedRules(*r);
+    RegisterMoeRules(*r);
     RegisterTrainingOpRules(*r);
     RegisterMlRules(*r);
     RegisterSignalRules(*r);

@@ -468,6 +468,24 @@ function matmulFlops(op, domain, node, ins, outs, statics) {
       if (sv === 0) return 2 * (numel(x) / f) * node.attrs.coefficients.floats.length;
       return kernel === 'RBF' ? 0 : 2 * (numel(x) / f) * sv;
     }
+    case 'com.microsoft:MoE':
+    case 'com.microsoft:QMoE': {
+      // rules/moe.cc: rows*k expert rows (the profile cannot show the routing
+      // split; the total is exact for any routing), each multiplying by every
+      // weight of one expert once: fc1 + fc2 (+ fc3), counted from the
+      // element counts, so either layout; QMoE packs 8/bits weights a byte.
+      // CPU kernels (ORT_NODE_MODULES): 1.20 has none; 1.23 QMoE with a fused
+      // swiglu only; 1.24.3-1.31.1 MoE (without fc3) and QMoE.
+      if (!node) throw new Error(`${op}: node not identified, no k`);
+      const x = need(ins[0], 'input');
+      const rows = numel(x) / x[x.length - 1];
+      const q = op === 'QMoE';
+      const pack = q ? 8 / attrI(node, 'expert_weight_bits', 4) : 1;
+      const perExpert = (i, what) => numel(need(ins[i], what).slice(1)) * pack;
+      const fc3 = node.inputs[q ? 8 : 6] ? perExpert(q ? 8 : 6, 'fc3_experts_weights') : 0;
+      return 2 * rows * attrI(node, 'k', 1) *
+             (perExpert(2, 'fc1_experts_weights') + perExpert(q ? 5 : 4, 'fc2_experts_weights') + fc3);
+    }
     case 'Attention':
     case 'com.microsoft:GroupQueryAttention':
       throw new Error(`${op}: no runtime formula in this tool`);
