@@ -992,7 +992,7 @@ constexpr BackwardSpec DecoderMaskedBackward() {
 constexpr BackwardSpec QuantizedAttention() {
   BackwardSpec s = Backward(BackwardKind::kProjectedAttention);
   s.differentiable = Slots({0, 1, 2});
-  s.quantized_weight = 1;
+  s.quantized_weights = Slots({1});
   return s;
 }
 

@@ -446,12 +446,20 @@ absl::StatusOr<Cost> CountQMoE(const NodeView& v) {
 
 }  // namespace
 
+// A product of the input and fc1; the integer weights of fc1, fc2 and fc3
+// (inputs 2, 5, 8) are the trained weights, quantized.
+constexpr BackwardSpec QMoESpec() {
+  BackwardSpec s = QuantizedProduct(0, 2, Slots({0, 1, 2, 4, 5, 7, 8, 10, 14}));
+  s.quantized_weights = Slots({2, 5, 8});
+  return s;
+}
+
 void RegisterMoeRules(RuleRegistry& r) {
   const char* ms = "com.microsoft";
   Register(r, {ms, "MoE", "moe", MoEFormula(false), CountFloatMoE, ShapeLikeInput0,
                Backward(BackwardKind::kProduct, 0, 2)});
   Register(r, {ms, "QMoE", "moe", MoEFormula(true), CountQMoE, ShapeLikeInput0,
-               QuantizedProduct(0, 2, Slots({0, 1, 2, 4, 5, 7, 8, 10, 14}))});
+               QMoESpec()});
 }
 
 }  // namespace onnx_flops

@@ -293,7 +293,7 @@ TEST(MoERule, BackwardIsAProductOfTheInputAndTheWeights) {
   const Rule* qmoe = FindRule(DefaultRules(), kMs, "QMoE");
   ASSERT_NE(qmoe, nullptr);
   EXPECT_EQ(qmoe->backward.kind, BackwardKind::kProduct);
-  EXPECT_EQ(qmoe->backward.quantized_weight, 2);
+  EXPECT_EQ(qmoe->backward.quantized_weights, Slots({2, 5, 8}));  // fc1, fc2, fc3
   EXPECT_EQ(qmoe->backward.differentiable & Slots({3, 6, 9, 11}), 0u);  // scales, zero points
 }
 

@@ -95,9 +95,13 @@ std::string BackwardSummary(const BackwardSpec& spec) {
     }
   }
   if (spec.bias >= 0) absl::StrAppend(&out, "; bias input ", spec.bias, " reaches Q, K, V");
-  if (spec.quantized_weight >= 0) {
-    absl::StrAppend(&out, "; an integer weight at input ", spec.quantized_weight,
-                    " is trainable");
+  if (spec.quantized_weights != 0) {
+    std::vector<int> slots;
+    for (int i = 0; i < 32; ++i) {
+      if (QuantizedWeightAt(spec, i)) slots.push_back(i);
+    }
+    absl::StrAppend(&out, "; an integer weight at input ", absl::StrJoin(slots, ", "),
+                    slots.size() == 1 ? " is" : " are", " trainable");
   }
   if (spec.passes_weight) absl::StrAppend(&out, "; passes a weight on");
   return out;

@@ -65,7 +65,8 @@ TEST(RegistryTest, BackwardSpecsSitInTheEntries) {
   EXPECT_EQ(qconv.a, 0);
   EXPECT_EQ(qconv.b, 3);
   EXPECT_EQ(qconv.differentiable, (1u << 0) | (1u << 3) | (1u << 8));
-  EXPECT_EQ(qconv.quantized_weight, 3);
+  EXPECT_TRUE(QuantizedWeightAt(qconv, 3));
+  EXPECT_EQ(qconv.quantized_weights, 1u << 3);
   // LSTM: every input but sequence_lens (4).
   const BackwardSpec lstm = spec("", "LSTM");
   EXPECT_EQ(lstm.kind, BackwardKind::kRecurrent);

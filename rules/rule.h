@@ -246,9 +246,9 @@ struct BackwardSpec {
   // Bit i set: input i carries a gradient. 0: the ONNX schema's
   // differentiation category decides (every input when there is no schema).
   uint32_t differentiable = 0;
-  // An integer initializer read at this slot is a trained weight, quantized
-  // (-1: none).
-  int quantized_weight = -1;
+  // Bit i set: an integer initializer read at slot i is a trained weight,
+  // quantized (a fused MoE has one per expert matrix).
+  uint32_t quantized_weights = 0;
   // The output is input 0 unchanged in value (layout, type, quantization): a
   // product reading a weight through this op reads the weight.
   bool passes_weight = false;
@@ -274,7 +274,7 @@ constexpr BackwardSpec Backward(BackwardKind kind, int a = 0, int b = 1) {
 constexpr BackwardSpec QuantizedProduct(int a, int b, uint32_t differentiable) {
   BackwardSpec s = Backward(BackwardKind::kProduct, a, b);
   s.differentiable = differentiable;
-  s.quantized_weight = b;
+  s.quantized_weights = uint32_t{1} << b;
   return s;
 }
 // A vector op whose gradient flows only into `differentiable`.
@@ -290,7 +290,7 @@ constexpr BackwardSpec DifferentiableOnly(uint32_t differentiable) {
 constexpr BackwardSpec QuantizationSpec(bool dequantize) {
   BackwardSpec s = DifferentiableOnly(Slots({0}));
   s.passes_weight = true;
-  s.quantized_weight = dequantize ? 0 : -1;
+  s.quantized_weights = dequantize ? 1u : 0u;
   return s;
 }
 // Data movement that hands input 0 on unchanged in value.
@@ -298,6 +298,11 @@ constexpr BackwardSpec PassesWeight() {
   BackwardSpec s;
   s.passes_weight = true;
   return s;
+}
+
+// Whether slot `i` of an op with `spec` holds a quantized trained weight.
+constexpr bool QuantizedWeightAt(const BackwardSpec& spec, int i) {
+  return i >= 0 && i < 32 && (spec.quantized_weights >> i & 1) != 0;
 }
 
 // "product of inputs 0 and 1", "recurrent"...: the spec in words, for

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "analyzer/load/graph_order.h"
+#include "analyzer/load/parameters.h"
 #include "analyzer/util/number_format.h"
 #include "rules/rule.h"
 
@@ -22,7 +23,9 @@ struct Found {
   int64_t top_k = 0;
   int64_t tokens = 0;
   int routed_nodes = 0;     // routed NonZeros, dense gate products
-  absl::flat_hash_set<std::string> weights;
+  // Expert weights, each with the weights a stored element holds (a packed
+  // 4-bit QMoE byte holds 2).
+  absl::flat_hash_map<std::string, double> weights;
 };
 
 bool Floating(int32_t t) {
@@ -59,8 +62,7 @@ class Graph {
   // in value (Transpose, Cast, DequantizeLinear...): an initializer or a
   // Constant counted among the parameters (analyzer/load/parameters.h); ""
   // when it is not one.
-  std::string WeightBehind(std::string name) const {
-    bool quantized = false;
+  std::string WeightBehind(std::string name, bool quantized = false) const {
     for (int hops = 0; hops < 8 && !name.empty(); ++hops) {
       if (auto it = initializers_.find(name); it != initializers_.end()) {
         const int32_t type = it->second->data_type();
@@ -77,7 +79,7 @@ class Graph {
       }
       const Rule* rule = FindRule(DefaultRules(), p->domain(), p->op_type());
       if (rule == nullptr || !rule->backward.passes_weight || p->input_size() == 0) return "";
-      quantized = rule->backward.quantized_weight == 0;
+      quantized = QuantizedWeightAt(rule->backward, 0);
       name = p->input(0);
     }
     return "";
@@ -184,7 +186,7 @@ void FindRouted(const Graph& g, const std::vector<NodeResult>& nodes,
     for (const auto& in : n.input()) {
       if (taint.contains(in)) continue;
       std::string w = g.WeightBehind(in);
-      if (!w.empty()) (*found)[router].weights.insert(std::move(w));
+      if (!w.empty()) (*found)[router].weights.emplace(std::move(w), 1);
     }
   }
 }
@@ -233,7 +235,7 @@ void FindDense(const Graph& g, const onnx::GraphProto& graph,
         if (name.empty() || anc->second.contains(name) || !seen.insert(name).second) continue;
         std::string w = g.WeightBehind(name);
         if (!w.empty()) {
-          f.weights.insert(std::move(w));
+          f.weights.emplace(std::move(w), 1);
           continue;
         }
         if (const onnx::NodeProto* p = g.Producer(name)) {
@@ -268,9 +270,14 @@ void FindFused(const Graph& g, const std::vector<NodeResult>& nodes, std::vector
     const double rows = NumElements(x->dims) / static_cast<double>(std::max<int64_t>(x->dims.back(), 1));
     f.tokens = static_cast<int64_t>(rows);
     f.routed_nodes = 1;
+    const Rule* rule = FindRule(DefaultRules(), r.node->domain(), r.node->op_type());
     for (int i = 2; i < r.node->input_size(); ++i) {
-      std::string weight = g.WeightBehind(r.node->input(i));
-      if (!weight.empty()) f.weights.insert(std::move(weight));
+      const bool quantized = rule != nullptr && QuantizedWeightAt(rule->backward, i);
+      std::string weight = g.WeightBehind(r.node->input(i), quantized);
+      if (weight.empty()) continue;
+      const TensorInfo* t = g.Info(weight);
+      const bool packed = quantized && t != nullptr && t->elem_type == onnx::TensorProto::UINT8;
+      f.weights.emplace(std::move(weight), packed ? WeightsPerByte(*r.node) : 1);
     }
     found->push_back(std::move(f));
   }
@@ -376,8 +383,8 @@ void DescribeRouting(const onnx::GraphProto& graph, const ValueTable& values,
   double inactive = 0;
   for (const Found& f : found) {
     double expert = 0;
-    for (const std::string& w : f.weights) {
-      if (!shared.contains(w)) expert += g.Elements(w);
+    for (const auto& [w, per_element] : f.weights) {
+      if (!shared.contains(w)) expert += g.Elements(w) * per_element;
     }
     const double share = f.experts > 0 ? static_cast<double>(f.top_k) / static_cast<double>(f.experts) : 1;
     Router* r = routing->add_routers();

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "analyzer/load/graph_order.h"
 #include "analyzer/util/element_type.h"
 #include "rules/rule.h"
@@ -23,9 +24,26 @@ double StoredElements(const google::protobuf::RepeatedField<int64_t>& dims) {
   return n <= 1e30 ? n : -1;
 }
 
+// Weights per stored byte of a uint8 weight `n` reads at its quantized slot:
+// ops with a `bits` (MatMulNBits, GatherBlockQuantized) or
+// `expert_weight_bits` (QMoE) attribute below 8 pack 8/bits to a byte.
+}  // namespace
+
+double WeightsPerByte(const onnx::NodeProto& n) {
+  for (const auto& a : n.attribute()) {
+    if (a.name() == "bits" || a.name() == "expert_weight_bits") {
+      return a.i() >= 1 && a.i() < 8 && 8 % a.i() == 0 ? static_cast<double>(8 / a.i()) : 1;
+    }
+  }
+  // MatMulNBits' bits defaults to 4 (the attribute is required, but exporters omit it).
+  return n.op_type() == "MatMulNBits" ? 2 : 1;
+}
+
+namespace {
+
 // One graph's own tensors (its subgraphs are visited on their own).
 void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<std::string>& skip,
-           const absl::flat_hash_set<std::string>& quantized, ParameterCount* out) {
+           const absl::flat_hash_map<std::string, double>& quantized, ParameterCount* out) {
   auto add = [&](int32_t type, double n, bool weight) {
     out->bytes += n * static_cast<double>(ElementBytes(type));
     if (weight) out->parameters += n;
@@ -39,9 +57,15 @@ void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<s
       ++out->nonsense;
       continue;
     }
-    const bool quantized_weight = !IsFloating(t.data_type()) && quantized.contains(t.name());
+    auto packed = quantized.find(t.name());
+    const bool quantized_weight = !IsFloating(t.data_type()) && packed != quantized.end();
     out->quantized += quantized_weight ? 1 : 0;
-    add(t.data_type(), n, IsFloating(t.data_type()) || quantized_weight);
+    out->bytes += n * static_cast<double>(ElementBytes(t.data_type()));
+    if (IsFloating(t.data_type())) {
+      out->parameters += n;
+    } else if (quantized_weight) {
+      out->parameters += n * (t.data_type() == onnx::TensorProto::UINT8 ? packed->second : 1);
+    }
   }
   for (const auto& t : graph.sparse_initializer()) {
     ++out->initializers;
@@ -78,14 +102,17 @@ void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<s
 
 ParameterCount CountParameters(const onnx::GraphProto& graph,
                                const absl::flat_hash_set<std::string>& skip) {
-  // Names read at a quantized op's weight slot, in any graph.
-  absl::flat_hash_set<std::string> quantized;
+  // Names read at a quantized op's weight slot, in any graph, with the
+  // weights each stored byte packs.
+  absl::flat_hash_map<std::string, double> quantized;
   ForEachGraph(graph, [&](const onnx::GraphProto& g, int) {
     for (const auto& n : g.node()) {
       const Rule* rule = FindRule(DefaultRules(), n.domain(), n.op_type());
-      const int slot = rule == nullptr ? -1 : rule->backward.quantized_weight;
-      if (slot >= 0 && slot < n.input_size() && !n.input(slot).empty()) {
-        quantized.insert(n.input(slot));
+      if (rule == nullptr || rule->backward.quantized_weights == 0) continue;
+      for (int slot = 0; slot < n.input_size(); ++slot) {
+        if (QuantizedWeightAt(rule->backward, slot) && !n.input(slot).empty()) {
+          quantized.emplace(n.input(slot), WeightsPerByte(n));
+        }
       }
     }
   });

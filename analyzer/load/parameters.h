@@ -5,8 +5,10 @@
 //     the main graph and of every subgraph (Loop/Scan bodies, If branches);
 //   - integer initializers read at the weight slot of a quantized op
 //     (DequantizeLinear x, MatMulInteger/ConvInteger B, QLinear* weights,
-//     MatMulNBits...: the slot the op's BackwardSpec names): a quantized
-//     weight stands for the float weight it was trained as;
+//     MatMulNBits, QMoE...: the slots the op's BackwardSpec names): a
+//     quantized weight stands for the float weight it was trained as, and a
+//     byte that packs 8/bits of them (MatMulNBits, 4-bit QMoE) counts as
+//     that many;
 //   - floating-point tensors of Constant nodes with more than one element
 //     (paddle2onnx and spox store weights so); a one-element Constant is an
 //     arithmetic constant (a scale, an epsilon), not a weight.
@@ -30,6 +32,11 @@ struct ParameterCount {
   int quantized = 0;          // integer initializers counted as quantized weights
   int nonsense = 0;           // tensors with negative dims, dims past 2^40 or past 1e30 elements
 };
+
+// Weights per stored byte of a uint8 weight that `n` reads at a quantized
+// slot: 8/bits for ops with a `bits` (MatMulNBits, GatherBlockQuantized) or
+// `expert_weight_bits` (QMoE) attribute below 8, else 1.
+double WeightsPerByte(const onnx::NodeProto& n);
 
 // `skip`: main-graph initializer names that are not weights (--value inputs).
 ParameterCount CountParameters(const onnx::GraphProto& graph,

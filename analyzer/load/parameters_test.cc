@@ -58,6 +58,42 @@ TEST(Parameters, EveryWeightWhereverTheExporterPutIt) {
   EXPECT_EQ(c.bytes, 128.0 + 16 + 16 + 16 + 36);
 }
 
+TEST(Parameters, PackedLowBitWeightsCountEveryWeightInAByte) {
+  // MatMulNBits B [N=64, K/32=4 blocks, 16 bytes of 32 4-bit weights]: 1,024
+  // bytes, 2,048 weights; its bits default to 4. A QMoE with
+  // expert_weight_bits 4 reads fc1 [4, 128, 32] and fc2 [4, 64, 64] (uint8,
+  // 2 weights a byte): 2 x 16,384 bytes, 2 x 32,768 weights; its scales are
+  // float (512 + 256) and count as they are; an 8-bit MatMulNBits B byte holds
+  // one weight.
+  onnx::GraphProto g;
+  AddInit(&g, "B4", onnx::TensorProto::UINT8, {64, 4, 16});
+  AddNode(&g, "MatMulNBits", {"a", "B4", "s"})->set_domain("com.microsoft");
+  AddInit(&g, "B8", onnx::TensorProto::UINT8, {64, 2, 32});
+  onnx::NodeProto* eight = AddNode(&g, "MatMulNBits", {"a", "B8", "s"});
+  eight->set_domain("com.microsoft");
+  onnx::AttributeProto* bits = eight->add_attribute();
+  bits->set_name("bits");
+  bits->set_type(onnx::AttributeProto::INT);
+  bits->set_i(8);
+  AddInit(&g, "fc1", onnx::TensorProto::UINT8, {4, 128, 32});
+  AddInit(&g, "fc1_scales", onnx::TensorProto::FLOAT, {4, 128});
+  AddInit(&g, "fc2", onnx::TensorProto::UINT8, {4, 64, 64});
+  AddInit(&g, "fc2_scales", onnx::TensorProto::FLOAT, {4, 64});
+  onnx::NodeProto* qmoe =
+      AddNode(&g, "QMoE", {"x", "logits", "fc1", "fc1_scales", "", "fc2", "fc2_scales"});
+  qmoe->set_domain("com.microsoft");
+  onnx::AttributeProto* ebits = qmoe->add_attribute();
+  ebits->set_name("expert_weight_bits");
+  ebits->set_type(onnx::AttributeProto::INT);
+  ebits->set_i(4);
+
+  const ParameterCount c = CountParameters(g, {});
+  EXPECT_EQ(c.parameters, 64.0 * 4 * 16 * 2 + 64 * 2 * 32 + 4 * 128 * 32 * 2 + 4 * 64 * 64 * 2 +
+                              4 * 128 + 4 * 64);
+  EXPECT_EQ(c.quantized, 4);
+  EXPECT_EQ(c.bytes, 64.0 * 4 * 16 + 64 * 2 * 32 + 4 * 128 * 32 + 4 * 64 * 64 + 4 * (512 + 256));
+}
+
 TEST(Parameters, NonsenseDimsAreCountedAsNonsenseNotAsParameters) {
   onnx::GraphProto g;
   AddInit(&g, "bad", onnx::TensorProto::FLOAT, {-3, 4});

@@ -111,7 +111,7 @@ bool OutputDifferentiable(const onnx::NodeProto& n, int j) {
 // The weight slot of a quantized op: an integer initializer there is a
 // trained weight.
 bool QuantizedWeightSlot(const onnx::NodeProto& n, int i) {
-  return SpecOf(n).quantized_weight == i;
+  return QuantizedWeightAt(SpecOf(n), i);
 }
 
 // Ops that hand a weight on unchanged in value (up to layout, type or
