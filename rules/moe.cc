@@ -96,8 +96,8 @@
 // (slot 2), standing for all three weight tensors: forward x (ng(input) +
 // ng(weights)), the usual 2x when both need gradients. An approximation: the
 // gradient of the routing weights (router_probs) is vector work. QMoE's
-// uint8 fc1 weights are marked as the quantized weight; scales and zero points
-// get no gradient.
+// uint8 fc1, fc2 and fc3 weights are its quantized weights (parameters, 8/bits
+// to a byte); scales and zero points get no gradient.
 #include <algorithm>
 #include <cmath>
 #include <string>
