@@ -902,18 +902,23 @@ function listModels(paths) {
 }
 
 function addRecords(file, records) {
-  let existing = [];
-  if (fs.existsSync(file)) existing = JSON.parse(fs.readFileSync(file, 'utf8')).models || [];
-  const keyOf = (r) => `${r.model} ${r.flags.join(' ')}`;
-  const merged = new Map(existing.map((r) => [keyOf(r), r]));
-  for (const r of records) merged.set(keyOf(r), r);
-  const models = [...merged.values()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
-  const doc = {
-    about: 'Matmul-class FLOPs of the nodes onnxruntime 1.20 ran (graph optimizations off), ' +
+  // The file's other fields (its about text, known_differences) and the order
+  // of its rows stay as they are; a rerun replaces its row in place, a new
+  // row goes to the end.
+  let doc = {
+    about: 'Matmul-class FLOPs of the nodes onnxruntime ran (graph optimizations off), ' +
            'from their profiled shapes; written by tools/validate_ort_trace.js --record, ' +
            'replayed by tools/ort_trace_cli_test.cc. See docs/validation.md.',
-    models,
+    models: [],
   };
+  if (fs.existsSync(file)) doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  doc.models = doc.models || [];
+  const keyOf = (r) => `${r.model} ${r.flags.join(' ')}`;
+  const at = new Map(doc.models.map((r, i) => [keyOf(r), i]));
+  for (const r of records) {
+    if (at.has(keyOf(r))) doc.models[at.get(keyOf(r))] = r;
+    else doc.models.push(r);
+  }
   fs.writeFileSync(file, JSON.stringify(doc, null, 1) + '\n');
 }
 
