@@ -42,7 +42,7 @@ over the experts is unrolled by the tracer: one copy of the expert per expert.
                          index_select / index_add as above.
   torch_dense_masked     dense masked MoE: router Linear(64, 4, no bias) ->
                          softmax -> topk(2) renormalized; gates =
-                         zeros_like(probs).scatter(1, topi, topw); every expert
+                         zeros([T, E]).scatter(1, topi, topw); every expert
                          (SwiGLU, hidden 128, no biases) runs on every token:
                          out = sum_e gates[:, e:e+1] * expert_e(x).
 
@@ -220,18 +220,16 @@ class DeepSeekMoE(nn.Module):
         return [int((topi == e).sum()) for e in range(self.num_experts)]
 
 
-class DenseMaskedMoE(nn.Module):
+class DenseMaskedMoE(MixtralMoE):
+    """Mixtral's router, but every expert runs on every token, masked by the gates."""
+
     def __init__(self, d=64, hidden=128, experts=4, top_k=2):
-        super().__init__()
-        self.top_k = top_k
-        self.gate = nn.Linear(d, experts, bias=False)
-        self.experts = nn.ModuleList(SwiGLU(d, hidden) for _ in range(experts))
+        super().__init__(d, hidden, experts, top_k)
 
     def route(self, x):
-        probs = F.softmax(self.gate(x), dim=-1)
-        topw, topi = torch.topk(probs, self.top_k, dim=-1)
-        topw = topw / topw.sum(dim=-1, keepdim=True)
-        return torch.zeros_like(probs).scatter(1, topi, topw), topi
+        topw, topi = super().route(x)
+        gates = torch.zeros(x.shape[0], len(self.experts), dtype=x.dtype)
+        return gates.scatter(1, topi, topw), topi
 
     def forward(self, x):
         gates, _ = self.route(x)
@@ -239,10 +237,6 @@ class DenseMaskedMoE(nn.Module):
         for e, expert in enumerate(self.experts):
             out = out + gates[:, e:e + 1] * expert(x)
         return out
-
-    def tokens_per_expert(self, x):
-        _, topi = self.route(x)
-        return [int((topi == e).sum()) for e in range(len(self.experts))]
 
 
 # ---------------------------------------------------------------- hand counts
