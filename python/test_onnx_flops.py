@@ -132,6 +132,17 @@ class SameAsCommandLine(unittest.TestCase):
         got = onnx_flops.analyze(TINY_MLP, inputs={"x": [4, 784]})
         self.assertEqual(without_command_line(got), cli_report(TINY_MLP, "--input", "x=4x784"))
 
+    def test_routing(self):
+        # torch_mixtral_top2 at 128 tokens: router 2*128*64*8 + experts on
+        # 128*2 rows (balanced) or 8*128 (worst) of 3 x 2*64*256 (analyzer/moe_test.cc).
+        moe = os.path.join(TESTDATA, "moe", "torch_mixtral_top2.onnx")
+        balanced = onnx_flops.analyze(moe, dims={"tokens": 128})
+        self.assertEqual(balanced["forward"]["matmul_flops"], 2*128*64*8 + 128*2*3*2*64*256)
+        self.assertEqual(balanced["model"]["active_parameters"], 64*8 + 2*3*64*256)
+        worst = onnx_flops.analyze(moe, dims={"tokens": 128}, routing="worst")
+        self.assertEqual(worst["forward"]["matmul_flops"], 2*128*64*8 + 8*128*3*2*64*256)
+        self.assertEqual(worst["forward"]["routing"]["assumption"], "worst")
+
     def test_values(self):
         # subgraph_if_outer_scope: If(sr == 16000); sr = 8000 takes the else
         # branch, 2*8*64*32 = 32,768 + the Equal = 32,769 (analyzer/control_flow_test.cc).
