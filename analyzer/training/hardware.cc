@@ -20,6 +20,9 @@ namespace {
 
 constexpr absl::string_view kPrecisionNames[kNumPrecisions] = {"fp32", "tf32", "fp16",
                                                                "bf16", "fp8",  "int8"};
+// Optional column, in GB/s (10^9 bytes/s); Hardware::memory_bandwidth is in bytes/s.
+constexpr absl::string_view kMemoryBandwidthColumn = "memory_bandwidth_gbs";
+constexpr double kBytesPerGB = 1e9;
 
 // One CSV record with the line it starts on.
 struct Record {
@@ -128,6 +131,12 @@ std::string Plain(const std::optional<double>& v, absl::string_view unit) {
   return absl::StrFormat("%g%s", *v, unit);
 }
 
+// Bytes/s to GB/s for display.
+std::optional<double> GigabytesPerSecond(const std::optional<double>& bytes_per_second) {
+  if (!bytes_per_second.has_value()) return std::nullopt;
+  return *bytes_per_second / kBytesPerGB;
+}
+
 std::string MarkdownCell(absl::string_view s) {
   return absl::StrReplaceAll(s, {{"|", "\\|"}, {"*", "\\*"}, {"_", "\\_"}});
 }
@@ -224,6 +233,11 @@ absl::StatusOr<std::vector<Hardware>> ParseHardwareCsv(absl::string_view csv) {
     auto mem = ParseFigure(field("memory_gb"), "memory_gb", rec.line);
     if (!mem.ok()) return mem.status();
     h.memory_gb = *mem;
+    if (auto it = col.find(kMemoryBandwidthColumn); it != col.end()) {
+      auto bw = ParseFigure(rec.fields[it->second], kMemoryBandwidthColumn, rec.line);
+      if (!bw.ok()) return bw.status();
+      if (bw->has_value()) h.memory_bandwidth = **bw * kBytesPerGB;
+    }
     auto tdp = ParseFigure(field("tdp_w"), "tdp_w", rec.line);
     if (!tdp.ok()) return tdp.status();
     h.tdp_w = *tdp;
@@ -368,14 +382,16 @@ absl::StatusOr<std::string> RenderHardwareTable(const std::vector<Hardware>& tab
   if (format == "text") {
     absl::StrAppend(&out,
                     "hardware: dense peak per chip (no sparsity), TFLOP/s (int8: TOP/s); "
-                    "'-' = no datasheet figure\n\n");
-    absl::StrAppendFormat(&out, "%-16s %-7s %-10s %7s %7s", "chip", "vendor", "released",
-                          "memory", "TDP");
+                    "mem BW = peak DRAM/HBM bandwidth; '-' = no datasheet figure\n\n");
+    absl::StrAppendFormat(&out, "%-16s %-7s %-10s %7s %10s %7s", "chip", "vendor", "released",
+                          "memory", "mem BW", "TDP");
     for (absl::string_view p : kPrecisionNames) absl::StrAppendFormat(&out, " %8s", p);
     out += "\n";
     for (const Hardware& h : table) {
-      absl::StrAppendFormat(&out, "%-16s %-7s %-10s %7s %7s", h.name, h.vendor, h.released,
-                            Plain(h.memory_gb, " GB"), Plain(h.tdp_w, " W"));
+      absl::StrAppendFormat(&out, "%-16s %-7s %-10s %7s %10s %7s", h.name, h.vendor, h.released,
+                            Plain(h.memory_gb, " GB"),
+                            Plain(GigabytesPerSecond(h.memory_bandwidth), " GB/s"),
+                            Plain(h.tdp_w, " W"));
       for (const auto& v : h.peak) absl::StrAppendFormat(&out, " %8s", Tera(v));
       out += "\n";
       if (!h.aliases.empty()) {
@@ -388,21 +404,25 @@ absl::StatusOr<std::string> RenderHardwareTable(const std::vector<Hardware>& tab
   }
   if (format == "markdown") {
     absl::StrAppend(&out,
-                    "| Chip | Aliases | Vendor | Released | Memory (GB) | TDP (W) | FP32 | TF32 | "
-                    "FP16 | BF16 | FP8 | INT8 | Source |\n"
-                    "|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+                    "| Chip | Aliases | Vendor | Released | Memory (GB) | Memory BW (GB/s) | "
+                    "TDP (W) | FP32 | TF32 | FP16 | BF16 | FP8 | INT8 | Source |\n"
+                    "|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
     for (const Hardware& h : table) {
-      std::vector<std::string> cells = {
-          MarkdownCell(h.name),     MarkdownCell(absl::StrJoin(h.aliases, ", ")),
-          MarkdownCell(h.vendor),   h.released,
-          Plain(h.memory_gb, ""),   Plain(h.tdp_w, "")};
+      std::vector<std::string> cells = {MarkdownCell(h.name),
+                                        MarkdownCell(absl::StrJoin(h.aliases, ", ")),
+                                        MarkdownCell(h.vendor),
+                                        h.released,
+                                        Plain(h.memory_gb, ""),
+                                        Plain(GigabytesPerSecond(h.memory_bandwidth), ""),
+                                        Plain(h.tdp_w, "")};
       for (const auto& v : h.peak) cells.push_back(Tera(v));
       cells.push_back(MarkdownCell(h.source));
       absl::StrAppend(&out, "| ", absl::StrJoin(cells, " | "), " |\n");
     }
     absl::StrAppend(&out,
                     "\nPeaks are dense (no 2:4 sparsity), per chip, in TFLOP/s (INT8 in TOP/s); "
-                    "'-' means the datasheet gives no figure.\n\nNotes:\n\n");
+                    "memory bandwidth is the peak DRAM/HBM bandwidth per chip in GB/s "
+                    "(10^9 bytes/s); '-' means the datasheet gives no figure.\n\nNotes:\n\n");
     for (const Hardware& h : table) {
       if (h.notes.empty()) continue;
       absl::StrAppend(&out, "- **", MarkdownCell(h.name), "**: ", MarkdownCell(h.notes), "\n");

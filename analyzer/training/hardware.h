@@ -37,6 +37,10 @@ struct Hardware {
   std::string vendor;                // "NVIDIA", "AMD", "Google"
   std::string released;              // YYYY-MM-DD: announcement or launch
   std::optional<double> memory_gb;   // per chip, 10^9 bytes
+  // Peak DRAM/HBM bandwidth per chip in bytes/s (the CSV column
+  // memory_bandwidth_gbs is in GB/s, 10^9 bytes/s); unset when unpublished or
+  // when the CSV has no such column.
+  std::optional<double> memory_bandwidth;
   std::optional<double> tdp_w;       // vendor maximum power; unset when unpublished
   // Dense peak FLOP/s (OP/s for int8) indexed by Precision; unset where the
   // datasheet gives none.
@@ -50,9 +54,10 @@ struct Hardware {
 };
 
 // Parses the CSV format of analyzer/training/hardware.csv: '#' comment lines, a header
-// naming the columns (any order), RFC 4180 quoting. InvalidArgument naming the
-// line for a bad number, a missing name/vendor/source, a row with no peak, or
-// two chips sharing a name or alias.
+// naming the columns (any order), RFC 4180 quoting. The memory_bandwidth_gbs
+// column is optional (older tables lack it). InvalidArgument naming the line
+// for a bad number, a missing name/vendor/source, a row with no peak, or two
+// chips sharing a name or alias.
 absl::StatusOr<std::vector<Hardware>> ParseHardwareCsv(absl::string_view csv);
 
 // analyzer/training/hardware.csv, compiled in (of_embed in CMakeLists.txt).
@@ -86,8 +91,8 @@ absl::StatusOr<double> PeakFlops(const Hardware& chip, absl::string_view precisi
 
 // The table for --list-hardware: "text" (aligned columns, then each chip's
 // aliases, source and notes) or "markdown" (one table with a source column,
-// then the notes). Figures in TFLOP/s (int8: TOP/s). InvalidArgument for
-// another format.
+// then the notes). Figures in TFLOP/s (int8: TOP/s), memory bandwidth in GB/s.
+// InvalidArgument for another format.
 absl::StatusOr<std::string> RenderHardwareTable(const std::vector<Hardware>& table,
                                                 absl::string_view format);
 

@@ -47,6 +47,11 @@ TEST(HardwareTable, EveryRowHasSourceDateAndPlausibleFigures) {
     EXPECT_FALSE(h.source.empty());
     EXPECT_EQ(h.released.size(), 10u);
     ASSERT_TRUE(h.memory_gb.has_value());
+    // Every chip has a peak memory bandwidth, in bytes/s: between the K80 GK210's
+    // 240 GB/s and the B200's 8 TB/s.
+    ASSERT_TRUE(h.memory_bandwidth.has_value());
+    EXPECT_GE(*h.memory_bandwidth, 100e9);
+    EXPECT_LE(*h.memory_bandwidth, 10e12);
     for (Precision p : h.Precisions()) {
       const double v = *PeakFlops(h, p);
       EXPECT_GE(v, 1e12) << PrecisionName(p);   // every chip here does > 1 TFLOP/s
@@ -84,6 +89,26 @@ TEST(HardwareTable, DatasheetFiguresAreDensePerChip) {
   EXPECT_EQ(Chip("H100 SXM").tdp_w.value_or(0), 700);
   EXPECT_EQ(Chip("H200").memory_gb.value_or(0), 141);
   EXPECT_FALSE(Chip("TPU v5e").tdp_w.has_value());  // unpublished: unset, not 0
+}
+
+// Peak memory bandwidth in bytes/s as each datasheet writes it (GB/s = 10^9 bytes/s).
+double Bandwidth(absl::string_view chip) { return Chip(chip).memory_bandwidth.value_or(-1); }
+
+TEST(HardwareTable, DatasheetMemoryBandwidthPerChip) {
+  EXPECT_EQ(Bandwidth("V100 SXM2"), 900e9);      // "900 GB/s" HBM2
+  EXPECT_EQ(Bandwidth("A100 SXM 40GB"), 1555e9);  // "1,555GB/s" HBM2
+  EXPECT_EQ(Bandwidth("A100 SXM 80GB"), 2039e9);  // "2,039GB/s" HBM2e: not the 40 GB's
+  EXPECT_EQ(Bandwidth("A100 PCIe 80GB"), 1935e9);
+  EXPECT_EQ(Bandwidth("H100 SXM"), 3350e9);   // "3.35TB/s"
+  EXPECT_EQ(Bandwidth("H100 PCIe"), 2000e9);  // "2TB/s"
+  EXPECT_EQ(Bandwidth("H200"), 4800e9);
+  EXPECT_EQ(Bandwidth("TPU v4"), 1200e9);  // "32 GiB, 1200 GBps"
+  EXPECT_EQ(Bandwidth("TPU v5e"), 819e9);
+  EXPECT_EQ(Bandwidth("MI300X"), 5300e9);  // "5.3 TB/s"
+  EXPECT_EQ(Bandwidth("MI250X"), 3200e9);
+  // The K80 board's 480 GB/s is two GK210s' 240 GB/s each.
+  EXPECT_EQ(Bandwidth("K80"), 480e9);
+  EXPECT_EQ(Bandwidth("K80 GK210"), 240e9);
 }
 
 TEST(FindHardware, ByNameAndAliasIgnoringCaseAndPunctuation) {
@@ -189,6 +214,36 @@ TEST(ParseHardwareCsv, QuotingCommentsAndErrors) {
   EXPECT_FALSE(ParseHardwareCsv("name,vendor\nX,V\n").ok());
   EXPECT_FALSE(ParseHardwareCsv(header + "X,,V,2020-01-01,1,1,-5,,,,,,s,\n").ok());
   EXPECT_FALSE(ParseHardwareCsv(header + "\"X,,V\n").ok());  // unterminated quote
+  // A table without the memory_bandwidth_gbs column (as above) leaves it unset.
+  EXPECT_FALSE(a.memory_bandwidth.has_value());
+  EXPECT_FALSE((*t)[1].memory_bandwidth.has_value());
+}
+
+TEST(ParseHardwareCsv, MemoryBandwidthColumnInGBPerSecond) {
+  // Any column order; GB/s in the file, bytes/s in the struct; empty = unset.
+  const std::string header =
+      "name,aliases,vendor,released,memory_bandwidth_gbs,memory_gb,tdp_w,fp32,tf32,fp16,bf16,"
+      "fp8,int8,source,notes\n";
+  auto t = ParseHardwareCsv(header +
+                            "X,,V,2020-01-01,900,16,300,1e12,,,,,,s,\n"
+                            "Y,,V,2020-01-01,864.5,48,,1e12,,,,,,s,\n"
+                            "Z,,V,2020-01-01,,8,,1e12,,,,,,s,\n");
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->size(), 3u);
+  EXPECT_EQ((*t)[0].memory_bandwidth.value_or(0), 900e9);
+  EXPECT_EQ((*t)[0].memory_gb.value_or(0), 16);
+  EXPECT_EQ((*t)[1].memory_bandwidth.value_or(0), 864.5e9);
+  EXPECT_FALSE((*t)[2].memory_bandwidth.has_value());
+
+  // A bad value is an InvalidArgument naming the line and the column.
+  for (const char* bad : {"fast", "-900", "0", "inf", "900GB/s"}) {
+    auto r = ParseHardwareCsv(header + "X,,V,2020-01-01,1,1,1,1e12,,,,,,s,\n" + "Y,,V,2020-01-01," +
+                              bad + ",1,1,1e12,,,,,,s,\n");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_TRUE(absl::StrContains(r.status().message(), "line 3: column memory_bandwidth_gbs"))
+        << r.status();
+  }
 }
 
 TEST(RenderHardwareTable, TextAndMarkdownShowEveryFigureAndSource) {
@@ -205,10 +260,17 @@ TEST(RenderHardwareTable, TextAndMarkdownShowEveryFigureAndSource) {
     EXPECT_TRUE(absl::StrContains(*out, "1307.4")) << format;   // MI300X
     EXPECT_TRUE(absl::StrContains(*out, "4.365")) << format;    // one K80 GK210
     EXPECT_TRUE(absl::StrContains(*out, "362.05")) << format;   // L40S, no rounding
+    EXPECT_TRUE(absl::StrContains(*out, "2039")) << format;     // A100 80GB memory bandwidth
+    EXPECT_TRUE(absl::StrContains(*out, "1638")) << format;     // TPU v6e, no rounding
   }
+  auto text = RenderHardwareTable(Table(), "text");
+  ASSERT_TRUE(text.ok());
+  EXPECT_TRUE(absl::StrContains(*text, "mem BW")) << *text;
+  EXPECT_TRUE(absl::StrContains(*text, "3350 GB/s")) << *text;  // H100 SXM
   auto md = RenderHardwareTable(Table(), "markdown");
   ASSERT_TRUE(md.ok());
   EXPECT_TRUE(absl::StrContains(*md, "| Chip | Aliases |"));
+  EXPECT_TRUE(absl::StrContains(*md, "| Memory (GB) | Memory BW (GB/s) | TDP (W) |")) << *md;
   // The L40S note's "183 | 366*" must not split the markdown table or italicize.
   EXPECT_TRUE(absl::StrContains(*md, "183 \\| 366\\*")) << *md;
   EXPECT_FALSE(RenderHardwareTable(Table(), "json").ok());
