@@ -11,7 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "analyzer/count/attention_view.h"
+#include "analyzer/count/memory_view.h"
 #include "analyzer/count/routing_view.h"
+#include "analyzer/training/roofline.h"
 #include "analyzer/count/batch.h"
 #include "analyzer/util/element_type.h"
 #include "analyzer/util/file_digest.h"
@@ -163,6 +165,9 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
     op->set_matmul_flops(op->matmul_flops() + r.cost.matmul_flops);
     op->set_vector_flops(op->vector_flops() + r.cost.vector_flops);
     op->set_macs(op->macs() + r.cost.macs);
+    op->set_bytes_read(op->bytes_read() + r.bytes.read);
+    op->set_weight_bytes(op->weight_bytes() + r.bytes.weights);
+    op->set_bytes_written(op->bytes_written() + r.bytes.written);
     f->set_matmul_flops(f->matmul_flops() + r.cost.matmul_flops);
     f->set_vector_flops(f->vector_flops() + r.cost.vector_flops);
     f->set_macs(f->macs() + r.cost.macs);
@@ -178,6 +183,10 @@ void FillForward(const std::vector<NodeResult>& results, bool per_node, Forward*
       n->set_macs(r.cost.macs);
       n->set_detail(r.status == NodeStatus::kUncounted ? r.reason : r.cost.detail);
       n->set_output_shape(r.output_shape);
+      n->set_bytes_read(r.bytes.read);
+      n->set_weight_bytes(r.bytes.weights);
+      n->set_bytes_written(r.bytes.written);
+      n->set_intensity(r.bytes.total() > 0 ? r.cost.flops() / r.bytes.total() : 0);
     }
   }
   f->set_flops(f->matmul_flops() + f->vector_flops());
@@ -381,6 +390,11 @@ absl::StatusOr<Report> AnalyzeLoaded(LoadedModel loaded, const AnalyzeOptions& o
 
   DescribeRouting(model.graph(), values, walked.nodes, options.routing_worst, &report, &warnings);
   DescribeAttention(model.graph(), values, walked.nodes, options.causal_half, &report, &warnings);
+  DescribeMemory(model.graph(), values, walked.nodes, &report);
+  if (auto st = FillRoofline(options.hardware, model.graph(), walked.nodes, &report, &warnings);
+      !st.ok()) {
+    return fail(st);
+  }
 
   if (f->coverage().uncounted() > 0) {
     warnings.push_back(absl::StrCat(f->coverage().uncounted(), " of ", f->coverage().nodes(),

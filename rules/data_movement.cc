@@ -808,6 +808,7 @@ struct MovementOp {
   const char* note;  // what the op does, and what is deliberately not counted
   Propagator shape;  // null: ONNX's inference gives the output shape
   BackwardSpec backward = {};
+  Traffic traffic = Traffic::kData;
 };
 
 constexpr BackwardSpec kKeeps = PassesWeight();
@@ -818,18 +819,18 @@ constexpr char kString[] = "string processing, no numeric arithmetic";
 
 constexpr MovementOp kOps[] = {
     // Shape and layout.
-    {"Reshape", kMove, "reinterprets the shape", ShapeOfReshape, kKeeps},
-    {"Flatten", kMove, "reinterprets the shape as 2-D", ShapeOfFlatten, kKeeps},
-    {"Squeeze", kMove, "drops size-1 axes", ShapeOfSqueeze, kKeeps},
-    {"Unsqueeze", kMove, "inserts size-1 axes", ShapeOfUnsqueeze, kKeeps},
+    {"Reshape", kMove, "reinterprets the shape", ShapeOfReshape, kKeeps, Traffic::kView},
+    {"Flatten", kMove, "reinterprets the shape as 2-D", ShapeOfFlatten, kKeeps, Traffic::kView},
+    {"Squeeze", kMove, "drops size-1 axes", ShapeOfSqueeze, kKeeps, Traffic::kView},
+    {"Unsqueeze", kMove, "inserts size-1 axes", ShapeOfUnsqueeze, kKeeps, Traffic::kView},
     {"Transpose", kMove, "permutes axes", ShapeOfTranspose, kKeeps},
     {"DepthToSpace", kMove, "rearranges channel blocks into space", ShapeOfDepthSpace},
     {"SpaceToDepth", kMove, "rearranges spatial blocks into channels", ShapeOfDepthSpace},
-    {"Identity", kMove, "copies its input", ShapeOfIdentity, kKeeps},
+    {"Identity", kMove, "copies its input", ShapeOfIdentity, kKeeps, Traffic::kView},
     {"Cast", kMove, "converts the element type", ShapeOfCast, kKeeps},
     {"CastLike", kMove, "converts to the element type of input 1", ShapeOfCast, kKeeps},
-    {"Shape", kMove, "reads the shape", ShapeOfShape},
-    {"Size", kMove, "reads the element count", ShapeOfSize},
+    {"Shape", kMove, "reads the shape", ShapeOfShape, {}, Traffic::kShapeOnly},
+    {"Size", kMove, "reads the element count", ShapeOfSize, {}, Traffic::kShapeOnly},
     // Copies, slicing and joining.
     {"Concat", kMove, "joins tensors along an axis", ShapeOfConcat},
     {"Split", kMove, "splits along an axis", ShapeOfSplit},
@@ -882,7 +883,10 @@ constexpr MovementOp kOps[] = {
 };
 
 std::string TableFormula(const MovementOp& op) {
-  return absl::StrCat("0 FLOP: ", op.kind, " (", op.note, ")");
+  return absl::StrCat("0 FLOP: ", op.kind, " (", op.note, ")",
+                      op.traffic == Traffic::kView        ? "; a view of its input: no bytes move"
+                      : op.traffic == Traffic::kShapeOnly ? "; reads no data, only the shape"
+                                                          : "");
 }
 
 absl::StatusOr<Cost> CountTableOp(const NodeView& v) {
@@ -948,7 +952,7 @@ absl::StatusOr<Cost> CountCol2Im(const NodeView& v) {
 void RegisterDataMovementRules(RuleRegistry& r) {
   for (const MovementOp& op : kOps) {
     Register(r, {"", op.op_type, "data_movement", TableFormula(op), CountTableOp, op.shape,
-                 op.backward});
+                 op.backward, false, op.traffic});
   }
   Register(r, {"", "ScatterElements", "data_movement", kScatterFormula, CountScatter,
                ShapeOfUnary});

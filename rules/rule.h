@@ -309,6 +309,13 @@ constexpr bool QuantizedWeightAt(const BackwardSpec& spec, int i) {
 // --list-rules and docs/rules.md.
 std::string BackwardSummary(const BackwardSpec& spec);
 
+// What a node's run moves in memory (analyzer/count/node_bytes.h).
+enum class Traffic {
+  kData,       // reads its inputs and writes its outputs
+  kView,       // its output is a view of input 0 (Reshape, Squeeze...): nothing moves
+  kShapeOnly,  // reads only its input's shape (Shape, Size) and writes its output
+};
+
 struct Rule {
   std::string domain;   // "" for ai.onnx
   std::string op_type;
@@ -320,6 +327,7 @@ struct Rule {
   // Its count or output shapes may be a bound (Cost::bound) or one of two
   // branches: the analysis then runs its low-end pass for forward.flops_low.
   bool ranged = false;
+  Traffic traffic = Traffic::kData;
 };
 
 struct RuleRegistry {

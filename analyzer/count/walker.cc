@@ -228,7 +228,8 @@ void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Sc
   // Growing by doubling would hold two copies at the peak: a million nodes
   // is 600 MB of results.
   out->nodes.reserve(out->nodes.size() + order.size());
-  // Read only to explain an uncounted node: filled at the first one.
+  // Which node makes each value (a Constant's output is a weight; an uncounted
+  // node's lost shape is traced back): filled at the first use.
   ProducerMap producer;
   auto producers = [&]() -> const ProducerMap& {
     if (producer.empty()) {
@@ -271,6 +272,15 @@ void Walk(const onnx::GraphProto& graph, const std::vector<int>& order, const Sc
     }
 
     const Rule* rule = FindRule(*options.rules, r.domain, r.op_type);
+    r.bytes = BytesOf(view, rule, [&](const std::string& name) {
+      const TensorInfo* t = scope.Find(name);
+      if (t != nullptr && t->is_initializer) return true;
+      auto p = producers().find(name);
+      return p != producers().end() && p->second->op_type() == "Constant";
+    });
+    r.bytes.read *= frame.multiplier;
+    r.bytes.weights *= frame.multiplier;
+    r.bytes.written *= frame.multiplier;
     if (rule == nullptr || rule->count == nullptr) {
       r.reason = r.domain.empty()
                      ? absl::StrCat("no rule for op '", r.op_type, "'")

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "analyzer/count/node_bytes.h"
 #include "analyzer/shapes/value_table.h"
 #include "onnx/onnx_pb.h"
 #include "rules/rule.h"
@@ -25,6 +26,7 @@ struct NodeResult {
   double multiplier = 1;  // those trips
   std::string reason;   // why uncounted
   std::string output_shape;
+  NodeBytes bytes;      // memory traffic, x the trips of enclosing loops
   int depth = 0;        // 0 for the main graph
   const onnx::NodeProto* node = nullptr;  // the node itself (valid while the model lives)
 };

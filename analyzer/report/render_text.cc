@@ -261,7 +261,26 @@ std::string RenderText(const Report& r, const TextOptions& options) {
   const Coverage& c = f.coverage();
   absl::StrAppend(&out, "  coverage: ", c.nodes(), " nodes = ", c.counted(), " counted + ",
                   c.data_movement(), " data movement (0 FLOP) + ", c.uncounted(),
-                  " uncounted\n\n");
+                  " uncounted\n");
+  if (f.has_memory()) {
+    const Memory& mem = f.memory();
+    absl::StrAppend(&out, "  memory: weights ", Si(mem.weight_bytes(), false), "B, peak activations ",
+                    Si(mem.peak_activation_bytes(), false), "B",
+                    mem.peak_node().empty() ? "" : absl::StrCat(" (at ", mem.peak_node(), ")"),
+                    ", traffic ",
+                    Si(mem.bytes_read() + mem.weight_bytes_read() + mem.bytes_written(), false),
+                    "B, ", absl::StrFormat("%.3g", mem.intensity()), " FLOP/byte\n");
+  }
+  if (f.has_roofline()) {
+    const Roofline& rf = f.roofline();
+    absl::StrAppend(&out, "  roofline on ", rf.hardware(), " (", rf.precision(), "): ",
+                    Duration(rf.seconds()), " per pass (the FLOPs alone ",
+                    Duration(rf.compute_seconds()), "); memory-bound: ",
+                    Percent(rf.memory_bound_node_share()), " of nodes, ",
+                    Percent(rf.memory_bound_time_share()), " of the time; utilization ceiling ",
+                    Percent(rf.utilization_ceiling()), "\n");
+  }
+  absl::StrAppend(&out, "\n");
 
   absl::StrAppend(&out, "by op type                nodes              FLOP    share       matmul FLOP              MACs\n");
   int shown = 0;
@@ -274,6 +293,25 @@ std::string RenderText(const Report& r, const TextOptions& options) {
                     PadLeft(Grouped(op.matmul_flops()), 18), PadLeft(Grouped(op.macs()), 18),
                     op.uncounted() > 0 ? absl::StrCat("  (", op.uncounted(), " uncounted)") : "",
                     "\n");
+  }
+
+  if (f.layers_size() > 1) {
+    constexpr int kShownLayers = 24;
+    const bool timed = f.has_roofline();
+    absl::StrAppend(&out, "\nby layer                  nodes              FLOP    share           bytes",
+                    timed ? "        time" : "", "\n");
+    for (int i = 0; i < f.layers_size() && i < kShownLayers; ++i) {
+      const LayerCost& l = f.layers(i);
+      absl::StrAppend(&out, "  ", Pad(l.name(), 22), PadLeft(absl::StrCat(l.nodes()), 7),
+                      PadLeft(Grouped(l.flops()), 18),
+                      PadLeft(Percent(f.flops() > 0 ? l.flops() / f.flops() : 0), 9),
+                      PadLeft(Si(l.bytes()), 16),
+                      timed ? PadLeft(Duration(l.seconds()), 12) : "", "\n");
+    }
+    if (f.layers_size() > kShownLayers) {
+      absl::StrAppend(&out, "  ... and ", f.layers_size() - kShownLayers,
+                      " more layers (forward.layers)\n");
+    }
   }
 
   if (r.has_training()) RenderTraining(r.training(), &out);

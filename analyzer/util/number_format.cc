@@ -59,6 +59,14 @@ std::string Si(double x, bool pad) {
   return absl::StrFormat("%.3g %s", v, kUnits[u]);
 }
 
+std::string Duration(double seconds) {
+  if (!(seconds > 0)) return "0 s";
+  if (seconds >= 1) return absl::StrFormat("%.3g s", seconds);
+  if (seconds >= 1e-3) return absl::StrFormat("%.3g ms", seconds * 1e3);
+  if (seconds >= 1e-6) return absl::StrFormat("%.3g us", seconds * 1e6);
+  return absl::StrFormat("%.3g ns", seconds * 1e9);
+}
+
 std::string FormatCount(double x) {
   if (std::isfinite(x) && std::fabs(x) < 9007199254740992.0 && x == std::floor(x)) {
     return absl::StrCat(static_cast<int64_t>(x));

@@ -20,6 +20,8 @@ std::string Grouped(double x);
 std::string Si(double x, bool pad = true);
 // "2.84e+18": %.3g.
 std::string Scientific(double x);
+// A duration at three significant digits: "520 us", "1.23 ms", "4.5 s".
+std::string Duration(double seconds);
 // For the rules' detail strings: exact integers below 2^53, otherwise %.6g.
 std::string FormatCount(double x);
 
