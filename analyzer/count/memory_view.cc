@@ -160,8 +160,10 @@ void DescribeMemory(const onnx::GraphProto& graph, const ValueTable& values,
     m->set_bytes_written(m->bytes_written() + r.bytes.written);
     if (r.depth != 0 || r.node == nullptr) continue;
     const onnx::NodeProto& n = *r.node;
+    // The weights the nodes read (a view's shape operand is not read).
     for (const auto& in : n.input()) {
-      if ((initializers.contains(in) || constants.contains(in)) && weights_seen.insert(in).second) {
+      if (r.bytes.weights > 0 && (initializers.contains(in) || constants.contains(in)) &&
+          weights_seen.insert(in).second) {
         m->set_weight_bytes(m->weight_bytes() + std::max(TensorBytes(Find(values, in)), 0.0));
       }
     }
