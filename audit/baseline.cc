@@ -138,6 +138,35 @@ const Report* BaselineFor(const Baseline& baseline, const std::string& path) {
   return nullptr;
 }
 
+namespace {
+
+using Named = std::vector<std::pair<std::string, double>>;
+
+// The FLOPs of named parts (op types, layers), reported, not gated: in the
+// order of `after`, then the parts that vanished, largest first.
+std::vector<MetricChange> PartChanges(const Named& before, const Named& after) {
+  std::map<std::string, double> old_parts;
+  for (const auto& [name, flops] : before) old_parts[name] += flops;
+  std::vector<MetricChange> changes;
+  for (const auto& [name, flops] : after) {
+    auto it = old_parts.find(name);
+    changes.push_back(Change(name, it == old_parts.end() ? 0 : it->second, flops, false, 0));
+    if (it != old_parts.end()) old_parts.erase(it);
+  }
+  Named vanished(old_parts.begin(), old_parts.end());
+  std::stable_sort(vanished.begin(), vanished.end(),
+                   [](const auto& x, const auto& y) { return x.second > y.second; });
+  for (const auto& [name, flops] : vanished) {
+    MetricChange c = Change(name, flops, 0, false, 0);
+    c.set_status("vanished");  // even at 0 FLOP: the part is gone
+    if (flops == 0) c.set_message(absl::StrCat(name, ": vanished (0 FLOP)"));
+    changes.push_back(std::move(c));
+  }
+  return changes;
+}
+
+}  // namespace
+
 bool CompareWithBaseline(const Report& before, const std::string& baseline_file,
                          double max_increase, Report* report) {
   BaselineComparison* cmp = report->mutable_baseline();
@@ -157,24 +186,14 @@ bool CompareWithBaseline(const Report& before, const std::string& baseline_file,
                                  report->training().flops(), true, max_increase);
   }
 
-  // Op types in the order of this run (largest first), then the vanished ones.
-  std::map<std::string, double> old_ops;
-  for (const OpTypeCost& op : b.by_op_type()) old_ops[OpKeyOf(op)] += op.flops();
-  for (const OpTypeCost& op : a.by_op_type()) {
-    const std::string key = OpKeyOf(op);
-    auto it = old_ops.find(key);
-    *cmp->add_op_types() = Change(key, it == old_ops.end() ? 0 : it->second, op.flops(), false, 0);
-    if (it != old_ops.end()) old_ops.erase(it);
-  }
-  std::vector<std::pair<std::string, double>> vanished(old_ops.begin(), old_ops.end());
-  std::stable_sort(vanished.begin(), vanished.end(),
-                   [](const auto& x, const auto& y) { return x.second > y.second; });
-  for (const auto& [key, flops] : vanished) {
-    MetricChange c = Change(key, flops, 0, false, 0);
-    c.set_status("vanished");  // even at 0 FLOP: the op type is gone
-    if (flops == 0) c.set_message(absl::StrCat(key, ": vanished (0 FLOP)"));
-    *cmp->add_op_types() = std::move(c);
-  }
+  // Op types in the order of this run (largest first), layers in graph order.
+  Named old_ops, new_ops, old_layers, new_layers;
+  for (const OpTypeCost& op : b.by_op_type()) old_ops.emplace_back(OpKeyOf(op), op.flops());
+  for (const OpTypeCost& op : a.by_op_type()) new_ops.emplace_back(OpKeyOf(op), op.flops());
+  for (const LayerCost& l : b.layers()) old_layers.emplace_back(l.name(), l.flops());
+  for (const LayerCost& l : a.layers()) new_layers.emplace_back(l.name(), l.flops());
+  for (MetricChange& c : PartChanges(old_ops, new_ops)) *cmp->add_op_types() = std::move(c);
+  for (MetricChange& c : PartChanges(old_layers, new_layers)) *cmp->add_layers() = std::move(c);
 
   // What can make the figures incomparable, said rather than hidden.
   if (b.batch_size() != a.batch_size()) {

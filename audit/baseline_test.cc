@@ -239,6 +239,38 @@ TEST_F(BaselineFile, Errors) {
   EXPECT_FALSE(empty.ok());
 }
 
+TEST(Baseline, LayersThatChangedMostAreListedGrownFirst) {
+  // Four layers before; after, /b grew by 300, /c by 50, /d shrank by 80, /a is
+  // the same and /e is new (+120): the list is /b, /e, /c (grown, most first),
+  // then /d (shrunk); /a is left out.
+  auto layers = [](Report* r, std::vector<std::pair<std::string, double>> named) {
+    for (const auto& [name, flops] : named) {
+      LayerCost* l = r->mutable_forward()->add_layers();
+      l->set_name(name);
+      l->set_flops(flops);
+    }
+  };
+  Report before = Make(1000, 100, 10, 50);
+  Report after = Make(1000, 100, 10, 50);
+  layers(&before, {{"/a", 100}, {"/b", 200}, {"/c", 300}, {"/d", 400}});
+  layers(&after, {{"/a", 100}, {"/b", 500}, {"/c", 350}, {"/d", 320}, {"/e", 120}});
+  EXPECT_TRUE(CompareWithBaseline(before, "b", 0, &after));  // layers are not gated
+  ASSERT_EQ(after.baseline().layers_size(), 5);
+  EXPECT_EQ(Find(after.baseline().layers(), "/e")->status(), "new");
+  const std::vector<const MetricChange*> most = LargestLayerChanges(after.baseline(), 10);
+  ASSERT_EQ(most.size(), 4u);
+  EXPECT_EQ(most[0]->name(), "/b");
+  EXPECT_EQ(most[0]->change(), 300);
+  EXPECT_EQ(most[1]->name(), "/e");
+  EXPECT_EQ(most[2]->name(), "/c");
+  EXPECT_EQ(most[3]->name(), "/d");
+  EXPECT_EQ(most[3]->change(), -80);
+  EXPECT_EQ(LargestLayerChanges(after.baseline(), 2).size(), 2u);
+  const std::string md = RenderMarkdown(after);
+  EXPECT_NE(md.find("| /b | 200 | 500 | +300 | +150.0% |"), std::string::npos) << md;
+  EXPECT_LT(md.find("| /b |"), md.find("| /d |"));
+}
+
 TEST(Baseline, MarkdownShowsTheComparison) {
   Report before = Make(1000, 100, 10, 50);
   Report after = Make(1100, 110, 11, 50);

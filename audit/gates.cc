@@ -84,6 +84,26 @@ bool ApplyGates(const GateOptions& gates, Report* report) {
                                   first_nodes));
     }
   }
+  if (gates.max_peak_memory) {
+    const Memory& m = report->forward().memory();
+    Limit("--max-peak-memory", "forward memory (weights + peak activations, bytes)",
+          *gates.max_peak_memory, m.weight_bytes() + m.peak_activation_bytes(), report);
+  }
+  if (gates.max_latency) {
+    if (report->forward().has_roofline()) {
+      Limit("--max-latency", absl::StrCat("forward time on ", report->forward().roofline().hardware(),
+                                          " (roofline, seconds)"),
+            *gates.max_latency, report->forward().roofline().seconds(), report);
+    } else {
+      GateResult* g = report->add_gates();
+      g->set_gate("--max-latency");
+      g->set_quantity("forward time (roofline, seconds)");
+      g->set_limit(*gates.max_latency);
+      g->set_passed(false);
+      g->set_message("gate --max-latency failed: there is no roofline estimate to check (give "
+                     "--hardware NAME, a chip with a memory bandwidth)");
+    }
+  }
   for (int i = first; i < report->gates_size(); ++i) {
     if (!report->gates(i).passed()) return false;
   }

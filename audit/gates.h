@@ -15,9 +15,14 @@ struct GateOptions {
   std::optional<double> max_training_flops;  // --max-training-flops: training.flops
   std::optional<double> max_params;          // --max-params: model.parameters
   bool fail_on_uncounted = false;            // --fail-on-uncounted: any uncounted node
+  // --max-peak-memory: weights + peak live activations of the forward pass, bytes.
+  std::optional<double> max_peak_memory;
+  // --max-latency: the roofline time of the forward pass on --hardware, seconds.
+  std::optional<double> max_latency;
 
   bool Any() const {
-    return max_flops || max_training_flops || max_params || fail_on_uncounted;
+    return max_flops || max_training_flops || max_params || fail_on_uncounted ||
+           max_peak_memory || max_latency;
   }
 };
 

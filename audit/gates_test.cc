@@ -131,6 +131,44 @@ TEST(Gates, AllGatesReportedInOrderAndAnyFailureFails) {
   EXPECT_TRUE(r.gates(2).passed());
 }
 
+TEST(Gates, MaxPeakMemoryIsWeightsPlusPeakActivations) {
+  // fp32 at batch 1: weights 203,530 x 4 = 814,120 B; the activation peak is at
+  // fc1, its input x [1, 784] (3,136 B) and output [1, 256] (1,024 B): 4,160 B.
+  const double memory = 203530.0 * 4 + 784 * 4 + 256 * 4;
+  GateOptions at;
+  at.max_peak_memory = memory;
+  Report r = Tiny();
+  EXPECT_TRUE(ApplyGates(at, &r));
+  EXPECT_EQ(r.gates(0).value(), memory);
+  GateOptions below;
+  below.max_peak_memory = memory - 1;
+  Report s = Tiny();
+  EXPECT_FALSE(ApplyGates(below, &s));
+  EXPECT_TRUE(Has(s.gates(0).message(), "gate --max-peak-memory failed")) << s.gates(0).message();
+}
+
+TEST(Gates, MaxLatencyNeedsARoofline) {
+  // On A100 SXM 40GB at fp32 every node is memory-bound: fc1 moves 3,136 + 803,840
+  // + 1,024 B, relu 2 x 1,024, fc2 1,024 + 10,280 + 40, softmax 2 x 40: 821,472 B
+  // at 1,555 GB/s.
+  const double seconds = 821472 / 1555e9;
+  AnalyzeOptions a100;
+  a100.hardware.hardware = "A100";
+  GateOptions at;
+  at.max_latency = seconds * (1 + 1e-12);
+  Report r = Tiny(a100);
+  EXPECT_TRUE(ApplyGates(at, &r)) << r.gates(0).message();
+  EXPECT_DOUBLE_EQ(r.gates(0).value(), seconds);
+  GateOptions below;
+  below.max_latency = seconds * 0.99;
+  Report s = Tiny(a100);
+  EXPECT_FALSE(ApplyGates(below, &s));
+  // Without --hardware there is nothing to check: it fails, saying why.
+  Report none = Tiny();
+  EXPECT_FALSE(ApplyGates(at, &none));
+  EXPECT_TRUE(Has(none.gates(0).message(), "give --hardware NAME")) << none.gates(0).message();
+}
+
 TEST(Gates, ZeroLimit) {
   GateOptions gate;
   gate.max_params = 0;

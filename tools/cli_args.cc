@@ -72,6 +72,8 @@ gates (exit 1 when one fails; the report is still printed)
   --max-training-flops X  method-1 training FLOPs at most X (1e26)
   --max-params X          parameters at most X (25M)
   --fail-on-uncounted     fail when any node could not be counted
+  --max-peak-memory B     weights + peak activations of the forward pass at most B (512M, 8G)
+  --max-latency T         roofline time of the forward pass on --hardware at most T (2ms, 0.5s)
   --baseline FILE         compare with an earlier JSON report (or JSON Lines of a batch run)
   --max-increase P%       tolerance of --baseline: total FLOPs, matmul FLOPs, parameters and
                           training FLOPs may grow by P percent (default 0%)
@@ -164,6 +166,26 @@ absl::StatusOr<int64_t> ParseBytes(const std::string& text) {
     return Usage(absl::StrCat("'", text, "' is more than 1024T"));
   }
   return static_cast<int64_t>(bytes);
+}
+
+absl::StatusOr<double> ParseDuration(const std::string& text) {
+  absl::string_view t = text;
+  double scale = 1;
+  if (absl::ConsumeSuffix(&t, "ms")) {
+    scale = 1e-3;
+  } else if (absl::ConsumeSuffix(&t, "us")) {
+    scale = 1e-6;
+  } else if (absl::ConsumeSuffix(&t, "ns")) {
+    scale = 1e-9;
+  } else {
+    absl::ConsumeSuffix(&t, "s");
+  }
+  double v = 0;
+  if (t.empty() || !absl::SimpleAtod(t, &v) || !(v >= 0) || !std::isfinite(v) ||
+      t != absl::StripAsciiWhitespace(t)) {
+    return Usage(absl::StrCat("'", text, "' is not a duration like 2ms, 150us or 0.5s"));
+  }
+  return v * scale;
 }
 
 absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
@@ -267,6 +289,14 @@ absl::StatusOr<CliArgs> ParseCliArgs(const std::vector<std::string>& argv) {
       if (name == "--max-flops") args.gates.max_flops = x;
       if (name == "--max-training-flops") args.gates.max_training_flops = x;
       if (name == "--max-params") args.gates.max_params = x;
+    } else if (name == "--max-peak-memory") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      OF_ASSIGN_OR_RETURN(int64_t bytes, ParseBytes(v));
+      args.gates.max_peak_memory = static_cast<double>(bytes);
+    } else if (name == "--max-latency") {
+      OF_ASSIGN_OR_RETURN(std::string v, take());
+      OF_ASSIGN_OR_RETURN(double seconds, ParseDuration(v));
+      args.gates.max_latency = seconds;
     } else if (name == "--fail-on-uncounted") {
       if (auto st = flag_only(); !st.ok()) return st;
       args.gates.fail_on_uncounted = true;

@@ -49,6 +49,8 @@ absl::StatusOr<Dims> ParseDims(const std::string& text);
 // A memory size in bytes: "512M", "8G", "1.5T", "4096K" (binary units: K =
 // 2^10 ... T = 2^40; an optional trailing "iB" or "B"), or plain bytes.
 absl::StatusOr<int64_t> ParseBytes(const std::string& text);
+// "2ms", "150us", "20ns", "0.5s" or "0.5": seconds; a usage error otherwise.
+absl::StatusOr<double> ParseDuration(const std::string& text);
 
 // The gates and the baseline the flags ask for, as ApplyChecks takes them.
 // `baseline` receives the file --baseline names and must outlive `checks`.

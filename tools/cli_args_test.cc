@@ -91,6 +91,17 @@ TEST(ParseCount, RejectsNonNumbers) {
 
 // ---- ParseDims -----------------------------------------------------------
 
+TEST(ParseDuration, UnitsAndErrors) {
+  EXPECT_DOUBLE_EQ(*ParseDuration("2ms"), 2e-3);
+  EXPECT_DOUBLE_EQ(*ParseDuration("150us"), 150e-6);
+  EXPECT_DOUBLE_EQ(*ParseDuration("20ns"), 20e-9);
+  EXPECT_DOUBLE_EQ(*ParseDuration("0.5s"), 0.5);
+  EXPECT_DOUBLE_EQ(*ParseDuration("1.5"), 1.5);
+  for (const char* bad : {"", "ms", "-1ms", "2 ms", "fast", "inf"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+}
+
 TEST(ParseDims, ImageShape) {
   auto d = ParseDims("1x3x224x224");
   ASSERT_TRUE(d.ok()) << d.status();

@@ -5,6 +5,7 @@
 #define ONNX_FLOPS_ANALYZER_REPORT_RENDER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "analyzer/util/number_format.h"  // the renderers' numbers, for their callers
@@ -23,6 +24,9 @@ std::string RangeReason(const Forward& f);
 // Why model.active_parameters is less than model.parameters (a mixture of
 // experts), in one clause.
 std::string ActiveParametersWhy(const Forward& f);
+// The `n` layers whose FLOPs changed most against the baseline: those that
+// grew, largest growth first, then those that shrank, largest drop first.
+std::vector<const MetricChange*> LargestLayerChanges(const BaselineComparison& b, int n);
 // Protobuf's JSON printer with the proto field names, pretty-printed, every
 // field present (zeros included) so consumers need no defaults.
 absl::StatusOr<std::string> RenderJson(const Report& report, bool pretty = true);

@@ -63,6 +63,12 @@ void Baseline(const Report& r, std::string* out) {
   } else {
     absl::StrAppend(out, "\nEvery op type's FLOPs are unchanged.\n");
   }
+  const std::vector<const MetricChange*> layers = LargestLayerChanges(b, 10);
+  if (!layers.empty()) {
+    absl::StrAppend(out, "\nLayers that changed most (reported, not gated):\n\n",
+                    "| layer | baseline FLOP | now | change | |\n|---|---:|---:|---:|---|\n");
+    for (const MetricChange* c : layers) ChangeRow(*c, out);
+  }
   for (const std::string& n : b.notes()) absl::StrAppend(out, "\n> Note: ", Cell(n), "\n");
 }
 

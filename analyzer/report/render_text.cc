@@ -126,9 +126,27 @@ std::string RenderChecksText(const Report& r) {
       absl::StrAppend(&out, "        ", c.message(), "\n");
     }
     if (!header) absl::StrAppend(&out, "  every op type's FLOPs are unchanged\n");
+    const std::vector<const MetricChange*> layers = LargestLayerChanges(b, 10);
+    if (!layers.empty()) absl::StrAppend(&out, "  layers that changed most (not gated)\n");
+    for (const MetricChange* c : layers) absl::StrAppend(&out, "        ", c->message(), "\n");
     for (const std::string& n : b.notes()) absl::StrAppend(&out, "  note: ", n, "\n");
   }
   return out;
+}
+
+std::vector<const MetricChange*> LargestLayerChanges(const BaselineComparison& b, int n) {
+  std::vector<const MetricChange*> changed;
+  for (const MetricChange& c : b.layers()) {
+    if (c.status() != "same") changed.push_back(&c);
+  }
+  // Grown most first, then shrunk most; ties keep graph order.
+  auto rank = [](const MetricChange* c) {
+    return c->change() > 0 ? std::make_pair(0, -c->change()) : std::make_pair(1, c->change());
+  };
+  std::stable_sort(changed.begin(), changed.end(),
+                   [&](const MetricChange* x, const MetricChange* y) { return rank(x) < rank(y); });
+  if (static_cast<int>(changed.size()) > n) changed.resize(static_cast<size_t>(n));
+  return changed;
 }
 
 std::string ActiveParametersWhy(const Forward& f) {
