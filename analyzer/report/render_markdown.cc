@@ -105,6 +105,22 @@ std::string RenderMarkdown(const Report& r) {
                       " |\n");
     }
   }
+  if (f.has_memory()) {
+    const Memory& mem = f.memory();
+    absl::StrAppend(&out, "| memory | weights ", Si(mem.weight_bytes(), false),
+                    "B, peak activations ", Si(mem.peak_activation_bytes(), false), "B",
+                    mem.peak_node().empty() ? "" : absl::StrCat(" (at `", Cell(mem.peak_node()), "`)"),
+                    ", traffic ",
+                    Si(mem.bytes_read() + mem.weight_bytes_read() + mem.bytes_written(), false),
+                    "B, ", absl::StrFormat("%.3g", mem.intensity()), " FLOP/byte |\n");
+  }
+  if (f.has_roofline()) {
+    const Roofline& rf = f.roofline();
+    absl::StrAppend(&out, "| roofline on ", Cell(rf.hardware()), " (", rf.precision(), ") | ",
+                    Duration(rf.seconds()), " per pass (FLOPs alone ", Duration(rf.compute_seconds()),
+                    "); memory-bound ", Percent(rf.memory_bound_time_share()),
+                    " of the time; utilization ceiling ", Percent(rf.utilization_ceiling()), " |\n");
+  }
   absl::StrAppend(&out, "| model | opset ", m.opset(), ", ", m.nodes(), " nodes",
                   m.producer().empty() ? "" : absl::StrCat(", ", Cell(m.producer())), " |\n");
   const Coverage& c = f.coverage();
