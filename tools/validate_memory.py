@@ -62,9 +62,9 @@ Each model is run two ways, with the tensor tracker:
              drops every value after its last use: PyTorch's kernels, views
              and in-place ops with the free order of our walk
 
-and the peaks are taken with the input freed after the last op that reads
-it, as onnx-flops does ("eager+input" keeps the caller's reference, as
-eager PyTorch really does; --input-held checks against those instead).
+and the peaks are taken with the input live to the end, as its caller
+holds it and as onnx-flops counts it ("eager+input"; --input-freed checks
+against the peaks with the input freed after its last read instead).
 
 Variants (the same weights):
 
@@ -397,9 +397,9 @@ def main():
     parser.add_argument("--tolerance", type=float, default=0.10)
     parser.add_argument("--threads", type=int, default=1,
                         help="torch intra-op threads (kernel workspaces can depend on it)")
-    parser.add_argument("--input-held", action="store_true",
-                        help="check against the peaks with the input live to the end (for a "
-                             "walk that keeps graph inputs to the end, as their caller does)")
+    parser.add_argument("--input-freed", dest="input_held", action="store_false",
+                        help="check against the peaks with the input freed after its last read "
+                             "(onnx-flops keeps graph inputs to the end, as their caller does)")
     parser.add_argument("--json", help="write every figure to this file")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()

@@ -94,10 +94,10 @@ Liveness WalkLiveness(const onnx::GraphProto& graph, const ValueTable& values,
     }
     if (IsConstant(n)) {
       // A stored tensor: a weight, not an activation.
-    } else if (IsView(n) && n.input_size() > 0 && n.output_size() > 0 &&
-               buffer_of.contains(n.input(0))) {
-      const size_t id = buffer_of[n.input(0)];
-      buffer_of[n.output(0)] = id;
+    } else if (IsView(n) && n.input_size() > 0 && n.output_size() > 0) {
+      // The view shares its input's buffer; a view of a weight is a weight.
+      auto it = buffer_of.find(n.input(0));
+      if (it != buffer_of.end()) buffer_of[n.output(0)] = it->second;
     } else {
       for (const auto& out : n.output()) {
         if (out.empty()) continue;
@@ -111,6 +111,12 @@ Liveness WalkLiveness(const onnx::GraphProto& graph, const ValueTable& values,
   }
   const size_t steps = step;
   if (steps == 0) return l;
+  // The caller holds the inputs for the whole pass and receives the outputs
+  // at its end.
+  for (const auto& in : graph.input()) {
+    auto it = buffer_of.find(in.name());
+    if (it != buffer_of.end()) buffers[it->second].end = steps - 1;
+  }
   for (const auto& out : graph.output()) {
     auto it = buffer_of.find(out.name());
     if (it != buffer_of.end()) buffers[it->second].end = steps - 1;

@@ -5,10 +5,12 @@
 // The liveness walk goes over the main graph's nodes in the order they are
 // walked (topological). Every tensor a node writes lives from its producer's
 // step to its last consumer's step (a node in a Loop/If body that reads it
-// counts as its control-flow node); a graph input lives from the start, a
-// graph output to the end; a tensor nothing reads lives only during its
-// producer's step. A view (Reshape, Squeeze...: Rule::traffic) shares the
-// buffer of its input, which then lives as long as either. The live bytes
+// counts as its control-flow node); the graph's inputs live the whole pass
+// (the caller holds them) and its outputs to the end; a tensor nothing reads
+// lives only during its producer's step. A view (Reshape, Squeeze...:
+// Rule::traffic) shares the buffer of its input, which then lives as long as
+// either; a view of a weight is a weight. (tools/validate_memory.py checks
+// these rules against what PyTorch allocates.) The live bytes
 // at a step are every tensor alive during it, the running node's inputs and
 // outputs included; the peak is their maximum. Weights are not activations
 // (forward.memory.weight_bytes holds them), and tensors a subgraph creates
