@@ -10,6 +10,7 @@
 #include "analyzer/util/number_format.h"
 #include "analyzer/training/training_config.h"
 #include "analyzer/training/training_inputs.h"
+#include "analyzer/training/training_memory.h"
 
 namespace onnx_flops {
 namespace {
@@ -155,6 +156,18 @@ absl::StatusOr<PhaseResult> CountPhase(const Phase& phase, const TrainingContext
       ") x ", Grouped(r.examples), " examples x ", Grouped(r.epochs), " epochs = ",
       Scientific(r.flops), " FLOP");
   return r;
+}
+
+// What training memory reads from the merged first phase (flags > config >
+// metadata).
+TrainingMemoryOptions MemoryOptions(const Phase& p) {
+  TrainingMemoryOptions o;
+  o.precision = p.has_precision() ? p.precision() : "";
+  o.optimizer = p.has_optimizer() ? p.optimizer() : "";
+  o.frozen.assign(p.frozen().begin(), p.frozen().end());
+  o.batch = p.has_batch_size() ? p.batch_size() : 0;
+  o.hardware = p.has_hardware() ? p.hardware() : "";
+  return o;
 }
 
 bool LooksLikeLanguageModel(const Report& report) {
@@ -382,7 +395,14 @@ absl::Status FillTraining(const TrainingOptions& training, const HardwareOptions
     if (auto st = FillMethod2(phases[0], *report, &t, warnings); !st.ok()) return st;
     AddHardwareInputs(phases[0], &t);
   }
-  if (any_data || t.has_method2() || t.has_projection()) *report->mutable_training() = t;
+  if (any_data || t.has_method2() || t.has_projection()) {
+    absl::StatusOr<TrainingMemory> memory = ComputeTrainingMemory(
+        ctx.model->graph(), *ctx.values, *ctx.nodes, report->model().parameters(),
+        report->forward().batch_size(), MemoryOptions(phases[0]));
+    if (!memory.ok()) return memory.status();
+    *t.mutable_memory() = *std::move(memory);
+    *report->mutable_training() = t;
+  }
   return absl::OkStatus();
 }
 
