@@ -12,6 +12,7 @@
 #include "analyzer/count/attention_pattern.h"
 #include "analyzer/load/graph_order.h"
 #include "analyzer/shapes/onnx_guard.h"
+#include "analyzer/training/differentiable.h"
 #include "onnx/defs/schema.h"
 #include "rules/rule.h"
 
@@ -70,43 +71,7 @@ struct Traced {
   size_t init = 0;
 };
 
-// ---- Differentiability: ONNX schemas, with overrides ----
-
-// What the op's registry entry says about its backward pass (the default
-// spec for an op without one).
-const BackwardSpec& SpecOf(const onnx::NodeProto& n) {
-  static const BackwardSpec kNone;
-  const Rule* rule = FindRule(DefaultRules(), n.domain(), n.op_type());
-  return rule == nullptr ? kNone : rule->backward;
-}
-
-const onnx::OpSchema* SchemaOf(const std::string& domain, const std::string& op) {
-  return OnnxSchemas()->Schema(op, domain);
-}
-
-bool ParamDifferentiable(const std::vector<onnx::OpSchema::FormalParameter>& params, int i) {
-  if (params.empty()) return true;
-  const onnx::OpSchema::FormalParameter* p = nullptr;
-  if (static_cast<size_t>(i) < params.size()) {
-    p = &params[static_cast<size_t>(i)];
-  } else if (params.back().GetOption() == onnx::OpSchema::Variadic) {
-    p = &params.back();
-  }
-  return p == nullptr ||
-         p->GetDifferentiationCategory() != onnx::OpSchema::NonDifferentiable;
-}
-
-bool InputDifferentiable(const onnx::NodeProto& n, int i) {
-  const uint32_t mask = SpecOf(n).differentiable;
-  if (mask != 0) return i >= 0 && i < 32 && (mask >> i & 1) != 0;
-  const onnx::OpSchema* s = SchemaOf(CanonicalDomain(n.domain()), n.op_type());
-  return s == nullptr || ParamDifferentiable(s->inputs(), i);
-}
-
-bool OutputDifferentiable(const onnx::NodeProto& n, int j) {
-  const onnx::OpSchema* s = SchemaOf(CanonicalDomain(n.domain()), n.op_type());
-  return s == nullptr || ParamDifferentiable(s->outputs(), j);
-}
+// ---- Differentiability (analyzer/training/differentiable.h) ----
 
 // The weight slot of a quantized op: an integer initializer there is a
 // trained weight.

@@ -11,6 +11,7 @@
 #include "analyzer/count/node_bytes.h"
 #include "analyzer/shapes/onnx_guard.h"
 #include "analyzer/training/backward.h"
+#include "analyzer/training/differentiable.h"
 #include "analyzer/training/hardware.h"
 #include "analyzer/training/roofline.h"
 #include "analyzer/util/number_format.h"
@@ -26,42 +27,6 @@ constexpr int kMaxDepth = 64;
 bool IsFloatingType(int32_t t) {
   return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
          t == onnx::TensorProto::FLOAT16 || t == onnx::TensorProto::BFLOAT16;
-}
-
-// ---- Differentiability, as backward.cc reads it ----
-
-const BackwardSpec& SpecOf(const onnx::NodeProto& n) {
-  static const BackwardSpec kNone;
-  const Rule* rule = FindRule(DefaultRules(), n.domain(), n.op_type());
-  return rule == nullptr ? kNone : rule->backward;
-}
-
-bool ParamDifferentiable(const std::vector<onnx::OpSchema::FormalParameter>& params, int i) {
-  if (params.empty()) return true;
-  const onnx::OpSchema::FormalParameter* p = nullptr;
-  if (static_cast<size_t>(i) < params.size()) {
-    p = &params[static_cast<size_t>(i)];
-  } else if (params.back().GetOption() == onnx::OpSchema::Variadic) {
-    p = &params.back();
-  }
-  return p == nullptr ||
-         p->GetDifferentiationCategory() != onnx::OpSchema::NonDifferentiable;
-}
-
-const onnx::OpSchema* SchemaOf(const onnx::NodeProto& n) {
-  return OnnxSchemas()->Schema(n.op_type(), CanonicalDomain(n.domain()));
-}
-
-bool InputDifferentiable(const onnx::NodeProto& n, int i) {
-  const uint32_t mask = SpecOf(n).differentiable;
-  if (mask != 0) return i >= 0 && i < 32 && (mask >> i & 1) != 0;
-  const onnx::OpSchema* s = SchemaOf(n);
-  return s == nullptr || ParamDifferentiable(s->inputs(), i);
-}
-
-bool OutputDifferentiable(const onnx::NodeProto& n, int j) {
-  const onnx::OpSchema* s = SchemaOf(n);
-  return s == nullptr || ParamDifferentiable(s->outputs(), j);
 }
 
 // ---- What each op keeps (see training_memory.h) ----
