@@ -1,12 +1,15 @@
 #!/bin/sh
 # Opens `--format html` reports in headless Chromium: a CNN (ResNet-50 on
-# ImageNet for 90 epochs), a transformer (the GPT block at sequence 128), a
-# 3,000-node chain (paging) and a graph with an op nothing counts.
+# ImageNet for 90 epochs), ResNet-18 on an A100 (--hardware: the roofline), a
+# transformer (the GPT block at sequence 128), a 3,000-node chain (paging)
+# and a graph with an op nothing counts.
 # For each it checks that the page's script ran without an error or any
 # console message, that the dumped DOM holds the forward total (as the text
 # renderer prints it) and the node rows the script drew, drives the page
-# (filter, "uncounted only", sort, a layer bar) from a harness page, and takes
-# a 1280x2000 screenshot.
+# (filter, "uncounted only", sort, a layer bar) from a harness page, checks
+# the memory timeline (laid out, its peak at forward.memory.peak_node) and the
+# roofline chart (laid out with --hardware, a dot per node as the SVG
+# declares, absent without), and takes a 1280x2000 screenshot.
 #
 #   tools/html_report_browser_test.sh ONNX_FLOPS OUT_DIR [TESTDATA]
 #
@@ -57,11 +60,15 @@ run_browser() {
 
 # The harness loads the report in a frame, operates the controls as a reader
 # would, and writes PASS/FAIL lines into its own DOM.
-write_harness() {  # write_harness REPORT.html HARNESS.html
+# ROOFLINE is 1 when the report was made with --hardware; PEAK_NODE is
+# forward.memory.peak_node as a JSON string's contents (empty: no timeline
+# to check).
+write_harness() {  # write_harness REPORT.html HARNESS.html ROOFLINE PEAK_NODE
   cat > "$2" <<EOF
 <!doctype html><html><body><iframe id="f" src="$(basename "$1")" style="width:1280px;height:900px"></iframe>
 <pre id="result">harness did not run</pre>
 <script>
+var wantRoofline = $3, peakNode = "$4";
 var lines = [];
 function check(name, ok, detail) { lines.push((ok ? "PASS " : "FAIL ") + name + (ok ? "" : ": " + detail)); }
 function done() { document.getElementById("result").textContent = "\\n" + lines.join("\\n") + "\\nHARNESS " + "FINISHED"; }
@@ -71,6 +78,68 @@ function guarded(fn) {
     try { fn(); } catch (e) { check("harness step", false, String(e)); document.getElementById("result").textContent = "\\n" + lines.join("\\n"); }
   };
 }
+function laidOut(el) {
+  var b = el && el.getBoundingClientRect();
+  return !!b && b.width > 0 && b.height > 0;
+}
+function inside(svg, x, y) {
+  var v = svg.viewBox.baseVal;
+  return isFinite(x) && isFinite(y) && x >= v.x && x <= v.x + v.width && y >= v.y && y <= v.y + v.height;
+}
+function checkCharts(d, rows) {
+  var roof = d.getElementById("roofline-chart");
+  if (!wantRoofline) {
+    check("no roofline chart without --hardware", !roof, "found one");
+  } else {
+    check("roofline chart laid out", laidOut(roof), roof ? "zero size" : "missing");
+    var dots = roof.querySelectorAll("circle.pt"), declared = +roof.getAttribute("data-points");
+    check("roofline: a dot per node with work", dots.length === declared && declared > 0,
+          dots.length + " dots, the chart declares " + declared);
+    var out = 0;
+    for (var i = 0; i < dots.length; i++) {
+      var c = dots[i];
+      if (!inside(roof, c.cx.baseVal.value, c.cy.baseVal.value) || !laidOut(c)) out++;
+    }
+    check("roofline: every dot drawn inside the plot", out === 0, out + " outside or not drawn");
+    var layers = roof.querySelectorAll("path.lyr");
+    check("roofline: a diamond per layer", layers.length === +roof.getAttribute("data-layers") &&
+          layers.length > 0, layers.length + " diamonds");
+    var line = d.getElementById("roofline-roof"), ridge = d.getElementById("roofline-ridge");
+    var pts = line ? line.points : null;
+    check("roofline: the roof meets the ridge", !!pts && pts.numberOfItems === 3 && laidOut(line) &&
+          Math.abs(pts.getItem(1).x - ridge.x1.baseVal.value) < 0.01 &&
+          Math.abs(pts.getItem(1).y - pts.getItem(2).y) < 0.01 && pts.getItem(0).y > pts.getItem(1).y,
+          line ? line.getAttribute("points") : "no roof");
+    check("roofline: the whole pass", laidOut(d.getElementById("roofline-pass")), "missing");
+    check("roofline: a tooltip per dot", dots.length > 0 && dots[0].querySelector("title") &&
+          / FLOP, .* moved/.test(dots[0].querySelector("title").textContent), "no title");
+  }
+  if (peakNode) {
+    var tl = d.getElementById("memory-timeline");
+    check("memory timeline laid out", laidOut(tl), tl ? "zero size" : "missing");
+    var curve = tl.querySelector("path.live-line");
+    check("memory timeline: the curve", !!curve && curve.getTotalLength() > 0, "no curve");
+    var peak = d.getElementById("memory-peak"), label = d.getElementById("memory-peak-label");
+    check("memory timeline: the peak", laidOut(peak) && inside(tl, peak.cx.baseVal.value, peak.cy.baseVal.value),
+          "peak marker missing or outside");
+    check("memory timeline: the peak is labelled with its node",
+          !!label && label.textContent.indexOf(peakNode.slice(-24)) >= 0,
+          (label ? label.textContent : "no label") + ", want " + peakNode);
+    // The peak is the highest point of the curve (the smallest y).
+    var lowest = Infinity, m, levels = /[MV](?:[-\d.]+,)?([-\d.]+)/g, path = curve.getAttribute("d");
+    while ((m = levels.exec(path)) !== null) lowest = Math.min(lowest, +m[1]);
+    check("memory timeline: the peak is the curve's top", Math.abs(lowest - peak.cy.baseVal.value) < 0.5,
+          "curve top " + lowest + ", peak " + peak.cy.baseVal.value);
+    var band = tl.querySelector("g.row[data-from]");
+    if (band) {
+      var from = +band.getAttribute("data-from"), to = +band.getAttribute("data-to");
+      band.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+      check("memory timeline: a band lists its nodes", rows.length === Math.min(to - from + 1, 500),
+            rows.length + " rows for nodes " + from + "-" + to);
+      d.getElementById("node-scope-clear").click();
+    }
+  }
+}
 document.getElementById("f").addEventListener("load", guarded(function () {
     var d = document.getElementById("f").contentDocument;
     var data = JSON.parse(d.getElementById("node-data").textContent);
@@ -79,6 +148,7 @@ document.getElementById("f").addEventListener("load", guarded(function () {
     var filter = d.getElementById("node-filter"), only = d.getElementById("node-uncounted");
     check("rendered", d.body.getAttribute("data-rendered") === "ok", d.body.getAttribute("data-rendered"));
     check("first page of rows", rows.length === Math.min(n, 500), rows.length + " rows of " + n);
+    checkCharts(d, rows);
     var top = d.querySelector("#op-types tbody tr td").textContent;
     filter.value = top.toLowerCase();
     filter.dispatchEvent(new Event("input"));
@@ -151,7 +221,11 @@ check_report() {  # check_report NAME MODEL [onnx-flops options...]
     fail "$name: console output:"; grep "CONSOLE" "$out/$name.log"
   fi
 
-  write_harness "$html" "$out/$name.harness.html"
+  roofline=0
+  case " $* " in *" --hardware "*) roofline=1 ;; esac
+  peak_node=$("$bin" "$model" "$@" --format json |
+    sed -n 's/^ *"peak_node": "\(.*\)",\{0,1\}$/\1/p' | head -n 1)
+  write_harness "$html" "$out/$name.harness.html" "$roofline" "$peak_node"
   run_browser --allow-file-access-from-files --virtual-time-budget=10000 --dump-dom \
     "file://$out/$name.harness.html" > "$out/$name.harness.dom.html" 2> "$out/$name.harness.log"
   grep -q "HARNESS FINISHED" "$out/$name.harness.dom.html" || fail "$name: the interaction harness did not finish"
@@ -171,6 +245,8 @@ check_report() {  # check_report NAME MODEL [onnx-flops options...]
 }
 
 check_report resnet50 "$testdata/torchvision/resnet50.onnx" --examples 1281167 --epochs 90 --sha256
+# The roofline and the memory timeline of a small CNN on an A100.
+check_report resnet18_a100 "$testdata/torchvision/resnet18.onnx" --hardware A100
 check_report gpt_block "$testdata/torch/transformer/gpt_block.onnx" --dim batch=1 --dim seq=128 \
   --tokens 1e9 --epochs 1
 # Paging (3,000 nodes, names without scopes) and uncounted nodes.

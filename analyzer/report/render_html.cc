@@ -1,5 +1,6 @@
 // The HTML report: one file that opens anywhere, offline. Everything a reader
-// needs first (summary, charts, op types, training) is static HTML and SVG, so
+// needs first (summary, charts, memory and the roofline, op types, layers,
+// training) is static HTML and SVG, drawn here, so
 // it shows without JavaScript; only the per-node table is drawn by the inline
 // script, from a JSON array, a page of rows at a time, so that a graph of
 // thousands of nodes stays a file of a few hundred kilobytes and a page that
@@ -7,10 +8,13 @@
 // warnings are arbitrary bytes.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -607,6 +611,623 @@ void Charts(const Report& r, const std::vector<Layer>& layers, int grouped_layer
   absl::StrAppend(out, "</section>\n");
 }
 
+// ---- memory and time (forward.memory, forward.roofline, forward.layers) ----
+
+// "208 µs": the text report's durations, with the micro sign.
+std::string Time(double seconds) {
+  std::string s = onnx_flops::Duration(seconds);
+  if (absl::EndsWith(s, " us")) s.replace(s.size() - 2, 2, "\xC2\xB5s");
+  return s;
+}
+
+std::string BigTime(double seconds) {
+  const std::string s = Time(seconds);
+  const size_t space = s.find(' ');
+  if (space == std::string::npos) return s;
+  return absl::StrCat(s.substr(0, space), " <span class=\"unit\">", s.substr(space + 1), "</span>");
+}
+
+std::string Bytes(double x) { return SiUnit(x, "B"); }  // "6.42 MB", "512 B"
+
+std::string Px(double v) { return absl::StrFormat("%.2f", v); }
+
+std::string Intensity(double x) { return absl::StrFormat("%.3g FLOP/byte", x); }
+
+// 1, 2 or 5 times a power of ten, at least `x`.
+double NiceStep(double x) {
+  if (!(x > 0)) return 1;
+  const double p = std::pow(10.0, std::floor(std::log10(x)));
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (m * p >= x * (1 - 1e-9)) return m * p;
+  }
+  return 10 * p;
+}
+
+// forward.nodes holds the main graph's nodes and, after each If, Loop or
+// Scan, the nodes of its bodies, named "<parent>/<attribute>/<node>". The
+// liveness walk (live_bytes) steps over the main graph's only; a body's
+// nodes run within their parent's step. `step_of[i]` is node i's step.
+std::vector<int> MainGraphSteps(const Report& r, std::vector<int>* step_of) {
+  const Forward& f = r.forward();
+  const bool nested = r.model().subgraph_nodes() > 0;
+  std::vector<int> main;
+  main.reserve(f.nodes_size());
+  step_of->assign(f.nodes_size(), 0);
+  std::string parent;
+  for (int i = 0; i < f.nodes_size(); ++i) {
+    const std::string& name = f.nodes(i).node();
+    if (!(nested && !parent.empty() && absl::StartsWith(name, parent))) {
+      main.push_back(i);
+      parent = absl::StrCat(name, "/");
+    }
+    (*step_of)[i] = static_cast<int>(main.size()) - 1;
+  }
+  return main;
+}
+
+// Live activation bytes over the main graph's nodes: a step chart, the
+// peak marked, one hover band per layer of the layer chart.
+void MemoryTimeline(const Report& r, const std::vector<Layer>& layers, std::string* out) {
+  const Forward& f = r.forward();
+  const Memory& mem = f.memory();
+  if (f.nodes_size() == 0) {
+    absl::StrAppend(out,
+                    "<p class=\"muted\">No activation timeline: it needs the per-node figures "
+                    "(analyze with per_node).</p>\n");
+    return;
+  }
+  std::vector<int> step_of;
+  const std::vector<int> main = MainGraphSteps(r, &step_of);
+  const int n = static_cast<int>(main.size());
+  std::vector<double> live(n);
+  double top = 0;
+  for (int k = 0; k < n; ++k) {
+    const double v = f.nodes(main[k]).live_bytes();
+    live[k] = std::isfinite(v) && v > 0 ? v : 0;
+    top = std::max(top, live[k]);
+  }
+  if (!(top > 0)) {
+    absl::StrAppend(out, "<p class=\"muted\">No activation timeline: no tensor of known size.</p>\n");
+    return;
+  }
+  // The peak: the node the liveness walk named, else the first maximum.
+  int peak = -1;
+  for (int k = 0; k < n && !mem.peak_node().empty(); ++k) {
+    if (live[k] == top && f.nodes(main[k]).node() == mem.peak_node()) {
+      peak = k;
+      break;
+    }
+  }
+  if (peak < 0) peak = static_cast<int>(std::max_element(live.begin(), live.end()) - live.begin());
+  const std::string peak_name = f.nodes(main[peak]).node();
+
+  constexpr double kW = 1000, kL = 74, kR = 988, kT = 24, kB = 206, kH = 252;
+  const double step = NiceStep(top / 4);
+  const double ymax = step * std::ceil(top * 1.15 / step);
+  auto x = [&](double k) { return kL + (kR - kL) * k / n; };
+  auto y = [&](double v) { return kB - (kB - kT) * v / ymax; };
+
+  absl::StrAppend(out, "<svg class=\"chart timeline\" id=\"memory-timeline\" viewBox=\"0 0 ", kW, " ",
+                  kH, "\" role=\"img\" aria-label=\"live activation memory over the forward pass\" "
+                  "data-steps=\"", n, "\">\n");
+  // Grid and axes.
+  for (double v = 0; v <= ymax * (1 + 1e-9); v += step) {
+    absl::StrAppend(out, "<line class=\"grid\" data-y=\"", JsonNumber(v), "\" x1=\"", Px(kL),
+                    "\" y1=\"", Px(y(v)), "\" x2=\"", Px(kR), "\" y2=\"", Px(y(v)),
+                    "\"/><text class=\"v\" x=\"", Px(kL - 6), "\" y=\"", Px(y(v) + 4),
+                    "\" text-anchor=\"end\">", Bytes(v), "</text>\n");
+  }
+  // Node numbers from 1, as in the node table; a tick at each node's middle.
+  const double xstep = std::max(1.0, NiceStep(n / 8.0));
+  for (double at = 1; at <= n; at = at == 1 && xstep > 1 ? xstep : at + xstep) {
+    const double tx = x(at - 0.5);
+    absl::StrAppend(out, "<line class=\"axis\" data-node=\"", static_cast<int64_t>(at), "\" x1=\"",
+                    Px(tx), "\" y1=\"", Px(kB), "\" x2=\"", Px(tx), "\" y2=\"", Px(kB + 4),
+                    "\"/><text class=\"v\" x=\"", Px(tx), "\" y=\"", Px(kB + 17),
+                    "\" text-anchor=\"", tx > kR - 24 ? "end" : "middle", "\">", Grouped(at),
+                    "</text>\n");
+  }
+  absl::StrAppend(out, "<line class=\"axis\" x1=\"", Px(kL), "\" y1=\"", Px(kB), "\" x2=\"", Px(kR),
+                  "\" y2=\"", Px(kB), "\"/>\n<text class=\"v\" x=\"", Px((kL + kR) / 2), "\" y=\"",
+                  Px(kH - 6), "\" text-anchor=\"middle\">main-graph node, in graph order</text>\n");
+  // Hover bands: the layers of the layer chart, in main-graph steps.
+  for (const Layer& l : layers) {
+    if (l.first < 0 || l.last >= f.nodes_size() || l.first > l.last) continue;
+    const int a = step_of[l.first], b = step_of[l.last];
+    double most = 0;
+    for (int k = a; k <= b; ++k) most = std::max(most, live[k]);
+    absl::StrAppend(out, "<g class=\"row band\" data-from=\"", l.first, "\" data-to=\"", l.last,
+                    "\" data-label=\"", Html(l.label), "\"><title>",
+                    Html(absl::StrCat(l.label, "\nnodes ", Grouped(l.first + 1), "\xE2\x80\x93",
+                                      Grouped(l.last + 1), "\nlive activations up to ", Bytes(most),
+                                      " (", Grouped(most), " bytes)")),
+                    "</title><rect class=\"hit\" x=\"", Px(x(a)), "\" y=\"", Px(kT), "\" width=\"",
+                    Px(std::max(x(b + 1) - x(a), 0.5)), "\" height=\"", Px(kB - kT), "\"/></g>\n");
+  }
+  // The curve: one step per node, or past the plot's width in pixels the
+  // largest of each column's nodes (the peak survives).
+  const int columns = std::min(n, static_cast<int>(kR - kL));
+  std::string line, area = absl::StrCat("M", Px(kL), ",", Px(kB));
+  for (int c = 0; c < columns; ++c) {
+    const int s = static_cast<int>(static_cast<int64_t>(c) * n / columns);
+    const int e = static_cast<int>(static_cast<int64_t>(c + 1) * n / columns);
+    double v = 0;
+    for (int k = s; k < e; ++k) v = std::max(v, live[k]);
+    if (c == 0) {
+      absl::StrAppend(&line, "M", Px(x(s)), ",", Px(y(v)));
+    } else {
+      absl::StrAppend(&line, "V", Px(y(v)));
+    }
+    absl::StrAppend(&line, "H", Px(x(e)));
+    absl::StrAppend(&area, "V", Px(y(v)), "H", Px(x(e)));
+  }
+  absl::StrAppend(&area, "V", Px(kB), "Z");
+  absl::StrAppend(out, "<path class=\"live\" d=\"", area, "\"/>\n<path class=\"live-line\" d=\"", line,
+                  "\"/>\n");
+  // The peak.
+  const double px = x(peak + 0.5), py = y(top);
+  const bool left = px > (kL + kR) / 2;
+  const std::string label =
+      absl::StrCat("peak ", Bytes(top), " at ", ShortLabel(peak_name, 48), " (node ",
+                   Grouped(main[peak] + 1), ")");
+  absl::StrAppend(
+      out, "<line class=\"peak-line\" x1=\"", Px(px), "\" y1=\"", Px(py), "\" x2=\"", Px(px),
+      "\" y2=\"", Px(kB), "\"/><circle class=\"peak\" id=\"memory-peak\" cx=\"", Px(px), "\" cy=\"",
+      Px(py), "\" r=\"4.5\" data-step=\"", peak, "\"><title>",
+      Html(absl::StrCat("peak of live activations: ", Grouped(top), " bytes (", Bytes(top),
+                        ")\nat node ", Grouped(main[peak] + 1), " ", peak_name, " (",
+                        OpName(f.nodes(main[peak]).op_type(), f.nodes(main[peak]).domain()), ")")),
+      "</title></circle><text class=\"peak-label\" id=\"memory-peak-label\" x=\"",
+      Px(left ? px - 8 : px + 8), "\" y=\"", Px(py - 7), "\" text-anchor=\"", left ? "end" : "start",
+      "\">", Html(label), "</text>\n</svg>\n");
+
+  std::string caption = absl::StrCat(
+      "Activation bytes live at each of the main graph\xE2\x80\x99s ", Grouped(n),
+      n == 1 ? " node" : " nodes",
+      " (forward.nodes[].live_bytes): a tensor lives from the node that writes it to the last "
+      "node that reads it, views share their input\xE2\x80\x99s buffer.");
+  if (columns < n) {
+    absl::StrAppend(&caption, " Drawn as ", Grouped(columns),
+                    " columns, each the largest of its nodes.");
+  }
+  if (n < f.nodes_size()) {
+    absl::StrAppend(&caption, " The ", Grouped(f.nodes_size() - n),
+                    " nodes of If/Loop/Scan bodies run within their parent\xE2\x80\x99s step.");
+  }
+  if (mem.weight_bytes() > 0) {
+    absl::StrAppend(&caption, " The weights, ", Bytes(mem.weight_bytes()),
+                    ", are held throughout and are not in the curve",
+                    absl::StrFormat(" (%.3g\xC3\x97 the activation peak)", mem.weight_bytes() / top),
+                    ".");
+  }
+  absl::StrAppend(&caption, " Hover for a layer\xE2\x80\x99s figures; click to list its nodes.");
+  absl::StrAppend(out, "<p class=\"muted caption\">", Html(caption), "</p>\n");
+}
+
+void MemorySection(const Report& r, const std::vector<Layer>& layers, std::string* out) {
+  const Forward& f = r.forward();
+  if (!f.has_memory()) return;
+  const Memory& m = f.memory();
+  const double traffic = m.bytes_read() + m.weight_bytes_read() + m.bytes_written();
+  absl::StrAppend(out,
+                  "<section id=\"memory\"><h2>Memory <span class=\"muted\">one forward pass, batch ",
+                  f.batch_size(), "</span></h2>\n<div class=\"cards\">\n");
+  Card(out, "", "weights", BigSi(m.weight_bytes(), "B"),
+       absl::StrCat(Grouped(m.weight_bytes()), " bytes, held throughout"));
+  Card(out, "", "peak activations", BigSi(m.peak_activation_bytes(), "B"),
+       m.peak_node().empty() ? absl::StrCat(Grouped(m.peak_activation_bytes()), " bytes")
+                             : absl::StrCat("at <code>", Html(ShortLabel(m.peak_node(), 30)),
+                                            "</code>"));
+  Card(out, "", "traffic", BigSi(traffic, "B"),
+       absl::StrCat("read ", Bytes(m.bytes_read()), " \xC2\xB7 weights ", Bytes(m.weight_bytes_read()),
+                    " \xC2\xB7 written ", Bytes(m.bytes_written())));
+  Card(out, "", "intensity",
+       absl::StrCat(absl::StrFormat("%.3g", m.intensity()), " <span class=\"unit\">FLOP/B</span>"),
+       "forward FLOPs per byte moved");
+  absl::StrAppend(out, "</div>\n");
+  MemoryTimeline(r, layers, out);
+  if (!m.note().empty()) absl::StrAppend(out, "<p class=\"muted\">", Html(m.note()), ".</p>\n");
+  absl::StrAppend(out, "</section>\n");
+}
+
+constexpr int kMaxRooflineNodes = 2000;  // past this many nodes with work, points per layer only
+constexpr int kMaxRooflineLayers = 2000;
+constexpr int kOpColours = 6;  // op types with a colour of their own; the rest are "other"
+
+struct RoofPoint {
+  double x = 0, y = 0, r = 0;
+  int colour = kOpColours;  // kOpColours: other, -1: no op type known
+  std::string tooltip;
+};
+
+// log10 axis over whole decades [lo, hi], mapped onto pixels [p0, p1].
+struct LogAxis {
+  int lo = 0, hi = 1;
+  double p0 = 0, p1 = 1;
+  double At(double v) const {
+    const double d = std::clamp(std::log10(v), static_cast<double>(lo), static_cast<double>(hi));
+    return p0 + (p1 - p0) * (d - lo) / (hi - lo);
+  }
+};
+
+LogAxis Decades(double min, double max, int most, double p0, double p1) {
+  LogAxis a;
+  a.hi = static_cast<int>(std::ceil(std::log10(max) - 1e-9));
+  a.lo = static_cast<int>(std::floor(std::log10(min) + 1e-9));
+  if (a.hi <= a.lo) a.hi = a.lo + 1;
+  a.lo = std::max(a.lo, a.hi - most);
+  a.p0 = p0;
+  a.p1 = p1;
+  return a;
+}
+
+// A point a log-log chart can place.
+bool Plottable(double x, double y) { return std::isfinite(x) && std::isfinite(y) && x > 0 && y > 0; }
+
+std::string Decade(int k) { return absl::StrFormat("%g", std::pow(10.0, k)); }
+
+void RooflineChart(const Report& r, std::string* out) {
+  const Forward& f = r.forward();
+  const Roofline& rf = f.roofline();
+  const double peak = rf.peak_flops(), bw = rf.bandwidth();
+  const double ridge = rf.ridge() > 0 && std::isfinite(rf.ridge()) ? rf.ridge() : peak / bw;
+
+  // Op types by the time of the nodes drawn: the first few get a colour.
+  std::vector<int> work;
+  int no_intensity = 0;
+  double no_intensity_seconds = 0;
+  std::vector<std::pair<std::string, double>> op_time;
+  auto add_time = [](std::vector<std::pair<std::string, double>>* v, const std::string& k, double t) {
+    for (auto& e : *v) {
+      if (e.first == k) {
+        e.second += t;
+        return;
+      }
+    }
+    v->emplace_back(k, t);
+  };
+  for (int i = 0; i < f.nodes_size(); ++i) {
+    const NodeCost& n = f.nodes(i);
+    if (!(n.seconds() > 0)) continue;
+    if (n.intensity() > 0 && n.flops() > 0 && Plottable(n.intensity(), n.flops() / n.seconds())) {
+      work.push_back(i);
+      add_time(&op_time, OpName(n.op_type(), n.domain()), n.seconds());
+    } else {
+      ++no_intensity;
+      no_intensity_seconds += n.seconds();
+    }
+  }
+  std::stable_sort(op_time.begin(), op_time.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  auto colour_of = [&](const std::string& op) {
+    for (int c = 0; c < std::min<int>(kOpColours, static_cast<int>(op_time.size())); ++c) {
+      if (op_time[c].first == op) return c;
+    }
+    return kOpColours;
+  };
+  const bool per_node = !work.empty() && static_cast<int>(work.size()) <= kMaxRooflineNodes;
+
+  double longest = 0;
+  for (int i : work) longest = std::max(longest, f.nodes(i).seconds());
+  std::vector<RoofPoint> nodes;
+  if (per_node) {
+    for (int i : work) {
+      const NodeCost& n = f.nodes(i);
+      const std::string op = OpName(n.op_type(), n.domain());
+      const double bytes = n.bytes_read() + n.weight_bytes() + n.bytes_written();
+      RoofPoint p;
+      p.x = n.intensity();
+      p.y = n.flops() / n.seconds();
+      p.r = std::max(2.5, 11 * std::sqrt(n.seconds() / longest));
+      p.colour = colour_of(op);
+      p.tooltip = absl::StrCat(n.node(), "\n", op, ", ", n.limited_by(), "-bound\n", Grouped(n.flops()),
+                               " FLOP, ", Bytes(bytes), " moved (", Grouped(bytes), " bytes)\n",
+                               Intensity(n.intensity()), ", ", Time(n.seconds()), " at ",
+                               SiUnit(p.y, "FLOP/s"));
+      nodes.push_back(std::move(p));
+    }
+  }
+
+  // Layers: their FLOPs over their summed time, below the roof where they
+  // mix memory- and compute-bound nodes; coloured by the op type that takes
+  // most of their time.
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> layer_ops;
+  for (int i : work) {
+    const NodeCost& n = f.nodes(i);
+    auto it = std::find_if(layer_ops.begin(), layer_ops.end(),
+                           [&](const auto& e) { return e.first == n.layer(); });
+    if (it == layer_ops.end()) {
+      layer_ops.emplace_back(n.layer(), std::vector<std::pair<std::string, double>>());
+      it = layer_ops.end() - 1;
+    }
+    add_time(&it->second, OpName(n.op_type(), n.domain()), n.seconds());
+  }
+  std::vector<int> timed_layers;
+  for (int i = 0; i < f.layers_size(); ++i) {
+    const LayerCost& l = f.layers(i);
+    if (l.flops() > 0 && l.bytes() > 0 && l.seconds() > 0 &&
+        Plottable(l.flops() / l.bytes(), l.flops() / l.seconds())) {
+      timed_layers.push_back(i);
+    }
+  }
+  const int all_layers = static_cast<int>(timed_layers.size());
+  if (all_layers > kMaxRooflineLayers) {
+    std::stable_sort(timed_layers.begin(), timed_layers.end(),
+                     [&](int a, int b) { return f.layers(a).seconds() > f.layers(b).seconds(); });
+    timed_layers.resize(kMaxRooflineLayers);
+    std::sort(timed_layers.begin(), timed_layers.end());
+  }
+  std::vector<RoofPoint> layer_points;
+  for (int i : timed_layers) {
+    const LayerCost& l = f.layers(i);
+    RoofPoint p;
+    p.x = l.flops() / l.bytes();
+    p.y = l.flops() / l.seconds();
+    p.r = 5;
+    p.colour = -1;
+    std::string most;
+    for (const auto& e : layer_ops) {
+      if (e.first != l.name()) continue;
+      double t = 0;
+      for (const auto& o : e.second) {
+        if (o.second > t) {
+          t = o.second;
+          most = o.first;
+        }
+      }
+    }
+    if (!most.empty()) p.colour = colour_of(most);
+    const double roof = std::min(peak, bw * p.x);
+    p.tooltip = absl::StrCat(
+        l.name(), " (layer)\n", Grouped(l.nodes()), l.nodes() == 1 ? " node, " : " nodes, ",
+        Grouped(l.flops()), " FLOP, ", Bytes(l.bytes()), " moved\n", Intensity(p.x), ", ",
+        Time(l.seconds()), " at ", SiUnit(p.y, "FLOP/s"), ": ", Percent(p.y / roof),
+        " of the roof there", most.empty() ? "" : absl::StrCat("\nmost of its time in ", most));
+    layer_points.push_back(std::move(p));
+  }
+  RoofPoint pass;
+  const bool has_pass = f.memory().intensity() > 0 && rf.seconds() > 0 && f.flops() > 0 &&
+                        Plottable(f.memory().intensity(), f.flops() / rf.seconds());
+  if (has_pass) {
+    pass.x = f.memory().intensity();
+    pass.y = f.flops() / rf.seconds();
+    pass.tooltip = absl::StrCat("whole forward pass\n", Grouped(f.flops()), " FLOP, ",
+                                Bytes(f.flops() / pass.x), " moved\n", Intensity(pass.x), ", ",
+                                Time(rf.seconds()), " at ", SiUnit(pass.y, "FLOP/s"), ": ",
+                                Percent(rf.utilization_ceiling()),
+                                " of the peak (the utilization ceiling)");
+  }
+
+  // Axes: whole decades around every point and the ridge.
+  constexpr double kW = 1000, kL = 86, kR = 984, kT = 14, kB = 398, kH = 446;
+  double xmin = ridge / 4, xmax = ridge * 4, ymin = peak;
+  auto extend = [&](const RoofPoint& p) {
+    xmin = std::min(xmin, p.x);
+    xmax = std::max(xmax, p.x);
+    ymin = std::min(ymin, p.y);
+  };
+  for (const RoofPoint& p : nodes) extend(p);
+  for (const RoofPoint& p : layer_points) extend(p);
+  if (has_pass) extend(pass);
+  const LogAxis ax = Decades(xmin, xmax, 9, kL, kR);
+  const double roof_left = bw * std::pow(10.0, ax.lo);
+  const LogAxis ay = Decades(std::min(ymin, roof_left), peak * 1.6, 9, kB, kT);
+
+  absl::StrAppend(out, "<svg class=\"chart roofline\" id=\"roofline-chart\" viewBox=\"0 0 ", kW, " ", kH,
+                  "\" role=\"img\" aria-label=\"roofline: attainable FLOP/s against arithmetic "
+                  "intensity on ",
+                  Html(rf.hardware()), "\" data-points=\"", nodes.size(), "\" data-layers=\"",
+                  layer_points.size(), "\">\n");
+  const int xlabel_every = ax.hi - ax.lo > 6 ? 2 : 1;
+  for (int k = ax.lo; k <= ax.hi; ++k) {
+    const double gx = ax.At(std::pow(10.0, k));
+    absl::StrAppend(out, "<line class=\"grid\" data-x=\"", Decade(k), "\" x1=\"", Px(gx), "\" y1=\"",
+                    Px(kT), "\" x2=\"", Px(gx), "\" y2=\"", Px(kB), "\"/>");
+    if ((k - ax.lo) % xlabel_every == 0) {
+      absl::StrAppend(out, "<text class=\"v\" x=\"", Px(gx), "\" y=\"", Px(kB + 16),
+                      "\" text-anchor=\"middle\">", Decade(k), "</text>");
+    }
+    absl::StrAppend(out, "\n");
+  }
+  const int ylabel_every = ay.hi - ay.lo > 6 ? 2 : 1;
+  for (int k = ay.lo; k <= ay.hi; ++k) {
+    const double gy = ay.At(std::pow(10.0, k));
+    absl::StrAppend(out, "<line class=\"grid\" data-y=\"", Decade(k), "\" x1=\"", Px(kL), "\" y1=\"",
+                    Px(gy), "\" x2=\"", Px(kR), "\" y2=\"", Px(gy), "\"/>");
+    if ((ay.hi - k) % ylabel_every == 0) {
+      absl::StrAppend(out, "<text class=\"v\" x=\"", Px(kL - 6), "\" y=\"", Px(gy + 4),
+                      "\" text-anchor=\"end\">", SiUnit(std::pow(10.0, k), "FLOP/s"), "</text>");
+    }
+    absl::StrAppend(out, "\n");
+  }
+  absl::StrAppend(out, "<rect class=\"frame\" x=\"", Px(kL), "\" y=\"", Px(kT), "\" width=\"",
+                  Px(kR - kL), "\" height=\"", Px(kB - kT), "\"/>\n<text class=\"v\" x=\"",
+                  Px((kL + kR) / 2), "\" y=\"", Px(kH - 8),
+                  "\" text-anchor=\"middle\">arithmetic intensity, FLOP per byte moved (log)</text>"
+                  "<text class=\"v\" transform=\"translate(14 ",
+                  Px((kT + kB) / 2), ") rotate(-90)\" text-anchor=\"middle\">FLOP/s (log)</text>\n");
+
+  // The roof: bandwidth x intensity up to the ridge, then the peak. It
+  // enters the plot at its left edge, or at its floor when that is higher.
+  double x0 = std::pow(10.0, ax.lo);
+  if (bw * x0 < std::pow(10.0, ay.lo)) x0 = std::pow(10.0, ay.lo) / bw;
+  const double rx = ax.At(ridge), ry = ay.At(peak);
+  const double lx = ax.At(x0), ly = ay.At(bw * x0);
+  absl::StrAppend(
+      out, "<line class=\"ridge\" id=\"roofline-ridge\" x1=\"", Px(rx), "\" y1=\"", Px(ry), "\" x2=\"",
+      Px(rx), "\" y2=\"", Px(kB), "\"/>\n<polyline class=\"roof\" id=\"roofline-roof\" points=\"",
+      Px(lx), ",", Px(ly), " ", Px(rx), ",", Px(ry), " ", Px(kR), ",", Px(ry), "\"><title>",
+      Html(absl::StrCat("roof on ", rf.hardware(), " (", rf.precision(), "): min(",
+                        SiUnit(peak, "FLOP/s"), ", ", SiUnit(bw, "B/s"),
+                        " \xC3\x97 intensity)")),
+      "</title></polyline>\n");
+  const double angle = std::atan2(ry - ly, rx - lx) * 180 / 3.14159265358979323846;
+  absl::StrAppend(
+      out, "<text class=\"roof-label\" x=\"", Px(kR - 4), "\" y=\"", Px(ry - 16),
+      "\" text-anchor=\"end\">peak ", Html(SiUnit(peak, "FLOP/s")), " (", Html(rf.precision()),
+      ")</text>\n<text class=\"roof-label\" transform=\"translate(", Px((lx + rx) / 2), " ",
+      Px((ly + ry) / 2 - 10), ") rotate(", absl::StrFormat("%.1f", angle),
+      ")\" text-anchor=\"middle\">", Html(SiUnit(bw, "B/s")), " \xC3\x97 intensity</text>\n",
+      "<text class=\"roof-label\" id=\"roofline-ridge-label\" x=\"", Px(rx + 5), "\" y=\"",
+      Px(kB - 8), "\">ridge ", Html(Intensity(ridge)), "</text>\n<text class=\"v\" x=\"", Px(rx - 8),
+      "\" y=\"", Px(kB - 24), "\" text-anchor=\"end\">\xE2\x86\x90 memory-bound</text><text class=\"v\" "
+      "x=\"", Px(rx + 8), "\" y=\"", Px(kB - 24), "\">compute-bound \xE2\x86\x92</text>\n");
+
+  // Points: nodes first (largest at the back), then layers, then the pass.
+  std::vector<size_t> order(nodes.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return nodes[a].r > nodes[b].r; });
+  for (size_t i : order) {
+    const RoofPoint& p = nodes[i];
+    absl::StrAppend(out, "<circle class=\"pt k", p.colour, "\" cx=\"", Px(ax.At(p.x)), "\" cy=\"",
+                    Px(ay.At(p.y)), "\" r=\"", absl::StrFormat("%.1f", p.r), "\"><title>",
+                    Html(p.tooltip), "</title></circle>\n");
+  }
+  for (const RoofPoint& p : layer_points) {
+    const double cx = ax.At(p.x), cy = ay.At(p.y);
+    absl::StrAppend(out, "<path class=\"lyr ", p.colour < 0 ? "kn" : absl::StrCat("k", p.colour),
+                    "\" d=\"M", Px(cx), ",", Px(cy - p.r), "l", Px(p.r), ",", Px(p.r), "l", Px(-p.r),
+                    ",", Px(p.r), "l", Px(-p.r), ",", Px(-p.r), "z\"><title>", Html(p.tooltip),
+                    "</title></path>\n");
+  }
+  if (has_pass) {
+    const double cx = ax.At(pass.x), cy = ay.At(pass.y);
+    absl::StrAppend(out, "<g id=\"roofline-pass\"><circle class=\"pass\" cx=\"", Px(cx), "\" cy=\"",
+                    Px(cy), "\" r=\"8\"><title>", Html(pass.tooltip),
+                    "</title></circle><text class=\"pass-label\" x=\"", Px(cx + 11), "\" y=\"",
+                    Px(cy + 16), "\">whole pass</text></g>\n");
+  }
+  absl::StrAppend(out, "</svg>\n");
+
+  // Legend and caption.
+  absl::StrAppend(out, "<div class=\"split legend\">");
+  const int coloured = std::min<int>(kOpColours, static_cast<int>(op_time.size()));
+  for (int c = 0; c < coloured; ++c) {
+    absl::StrAppend(out, "<span><i class=\"key k", c, "\"></i>", Html(op_time[c].first), "</span>");
+  }
+  if (static_cast<int>(op_time.size()) > kOpColours) {
+    absl::StrAppend(out, "<span><i class=\"key k", kOpColours, "\"></i>other (",
+                    op_time.size() - kOpColours, " op types)</span>");
+  }
+  if (!layer_points.empty()) absl::StrAppend(out, "<span><i class=\"key lyr\"></i>layer</span>");
+  if (has_pass) absl::StrAppend(out, "<span><i class=\"key pass\"></i>whole pass</span>");
+  absl::StrAppend(out, "</div>\n");
+
+  std::string caption;
+  if (per_node) {
+    absl::StrAppend(
+        &caption, "Dots: the ", Grouped(nodes.size()), nodes.size() == 1 ? " node" : " nodes",
+        " with arithmetic, each at its intensity, its area in proportion to its time. The roofline "
+        "model gives "
+        "each node max(FLOPs / peak, bytes / bandwidth), so a node\xE2\x80\x99s rate lies on the roof "
+        "by construction: the dots show on which side of the ridge the work and the time sit. ");
+  } else if (!work.empty()) {
+    absl::StrAppend(&caption, "The ", Grouped(work.size()),
+                    " nodes with arithmetic are too many to draw one by one (more than ",
+                    Grouped(kMaxRooflineNodes), "); each point is a layer. ");
+  } else {
+    absl::StrAppend(&caption, "No per-node figures (analyze with per_node): each point is a layer. ");
+  }
+  if (!layer_points.empty()) {
+    absl::StrAppend(
+        &caption, "Diamonds: the ", Grouped(layer_points.size()),
+        layer_points.size() == 1 ? " layer" : " layers",
+        all_layers > kMaxRooflineLayers ? absl::StrCat(" that take the most time, of ", all_layers) : "",
+        " (forward.layers), their FLOPs over their summed time against their FLOPs per byte: a "
+        "layer that mixes memory-bound and compute-bound nodes falls below the roof, by as much as "
+        "its memory-bound nodes cost it; coloured by the op type that takes most of its time. ");
+  }
+  if (has_pass) {
+    absl::StrAppend(&caption, "The ring is the whole pass: ", Percent(rf.utilization_ceiling()),
+                    " of the peak at best. ");
+  }
+  if (no_intensity > 0) {
+    absl::StrAppend(&caption, Grouped(no_intensity),
+                    no_intensity == 1 ? " node moves" : " nodes move",
+                    " data without arithmetic (intensity 0, off the log scale) and take ",
+                    Percent(rf.seconds() > 0 ? no_intensity_seconds / rf.seconds() : 0),
+                    " of the time. ");
+  }
+  absl::StrAppend(&caption, "Hover over a point for its figures.");
+  absl::StrAppend(out, "<p class=\"muted caption\">", Html(caption), "</p>\n");
+}
+
+void RooflineSection(const Report& r, std::string* out) {
+  const Forward& f = r.forward();
+  if (!f.has_roofline()) return;
+  const Roofline& rf = f.roofline();
+  absl::StrAppend(out, "<section id=\"roofline\"><h2>Time on ", Html(rf.hardware()),
+                  " <span class=\"muted\">roofline at ", Html(rf.precision()), ": ",
+                  Html(SiUnit(rf.peak_flops(), "FLOP/s")), ", ", Html(SiUnit(rf.bandwidth(), "B/s")),
+                  ", ridge ", Html(Intensity(rf.ridge())), "</span></h2>\n<div class=\"cards\">\n");
+  Card(out, "", "time per pass", BigTime(rf.seconds()),
+       f.batch_size() > 1
+           ? absl::StrCat(Time(rf.seconds() / static_cast<double>(f.batch_size())), " per example")
+           : "sum of the node times");
+  Card(out, "", "compute-only time", BigTime(rf.compute_seconds()), "forward FLOPs / peak");
+  int with_work = 0;
+  for (const NodeCost& n : f.nodes()) with_work += n.seconds() > 0;
+  Card(out, "", "memory-bound nodes", Percent(rf.memory_bound_node_share()),
+       absl::StrCat(Grouped(rf.memory_bound_nodes()),
+                    with_work > 0 ? absl::StrCat(" of ", Grouped(with_work)) : "",
+                    " nodes with work"));
+  Card(out, "", "memory-bound time", Percent(rf.memory_bound_time_share()),
+       absl::StrCat(Time(rf.memory_bound_time_share() * rf.seconds()), " of ", Time(rf.seconds())));
+  Card(out, "", "utilization ceiling", Percent(rf.utilization_ceiling()),
+       "compute-only time / time: the most of the peak this pass can use");
+  absl::StrAppend(out, "</div>\n");
+  if (Plottable(rf.peak_flops(), rf.bandwidth())) RooflineChart(r, out);
+  if (!rf.note().empty()) absl::StrAppend(out, "<p class=\"muted\">", Html(rf.note()), ".</p>\n");
+  absl::StrAppend(out, "</section>\n");
+}
+
+void LayerTable(const Forward& f, std::string* out) {
+  if (f.layers_size() < 2) return;
+  constexpr int kMaxRows = 500;
+  const bool timed = f.has_roofline();
+  absl::StrAppend(
+      out, "<section id=\"layers\"><h2>Layers <span class=\"muted\">(", Grouped(f.layers_size()),
+      ", in graph order, from the module paths in the node names)</span></h2>\n"
+      "<div class=\"table-wrap\"><table class=\"sortable static\" id=\"layer-table\"><thead><tr>"
+      "<th class=\"n\" data-type=\"num\">#</th><th>layer</th><th class=\"n\" data-type=\"num\">nodes"
+      "</th><th class=\"n\" data-type=\"num\">FLOP</th><th class=\"n\" data-type=\"num\">share</th>"
+      "<th class=\"n\" data-type=\"num\">bytes</th><th class=\"n\" data-type=\"num\">weights</th>"
+      "<th class=\"n\" data-type=\"num\">FLOP/byte</th>",
+      timed ? "<th class=\"n\" data-type=\"num\">time</th><th class=\"n\" data-type=\"num\">"
+              "share of time</th>"
+            : "",
+      "</tr></thead><tbody>\n");
+  const double seconds = f.has_roofline() ? f.roofline().seconds() : 0;
+  for (int i = 0; i < std::min(kMaxRows, f.layers_size()); ++i) {
+    const LayerCost& l = f.layers(i);
+    const double intensity = l.bytes() > 0 ? l.flops() / l.bytes() : 0;
+    absl::StrAppend(out, "<tr><td class=\"n\">", i + 1, "</td><td class=\"mono\">", Html(l.name()),
+                    "</td><td class=\"n\">", Grouped(l.nodes()), "</td><td class=\"n\" data-v=\"",
+                    JsonNumber(l.flops()), "\">", Grouped(l.flops()), "</td><td class=\"n\" data-v=\"",
+                    JsonNumber(f.flops() > 0 ? l.flops() / f.flops() : 0), "\">",
+                    Share(l.flops(), f.flops()), "</td><td class=\"n\" data-v=\"",
+                    JsonNumber(l.bytes()), "\" title=\"", Grouped(l.bytes()), " bytes\">",
+                    Bytes(l.bytes()), "</td><td class=\"n\" data-v=\"", JsonNumber(l.weight_bytes()),
+                    "\" title=\"", Grouped(l.weight_bytes()), " bytes\">", Bytes(l.weight_bytes()),
+                    "</td><td class=\"n\" data-v=\"", JsonNumber(intensity), "\">",
+                    l.bytes() > 0 ? absl::StrFormat("%.3g", intensity) : "\xE2\x80\x94", "</td>");
+    if (timed) {
+      absl::StrAppend(out, "<td class=\"n\" data-v=\"", JsonNumber(l.seconds()), "\">",
+                      Time(l.seconds()), "</td><td class=\"n\" data-v=\"",
+                      JsonNumber(seconds > 0 ? l.seconds() / seconds : 0), "\">",
+                      Share(l.seconds(), seconds), "</td>");
+    }
+    absl::StrAppend(out, "</tr>\n");
+  }
+  absl::StrAppend(out, "</tbody></table></div>\n");
+  if (f.layers_size() > kMaxRows) {
+    absl::StrAppend(out, "<p class=\"muted\">and ", Grouped(f.layers_size() - kMaxRows),
+                    " more layers (forward.layers in <code>--format json</code>).</p>\n");
+  }
+  absl::StrAppend(out, "</section>\n");
+}
+
 void OpTypeTable(const Forward& f, std::string* out) {
   absl::StrAppend(
       out, "<section id=\"op-types\"><h2>Op types <span class=\"muted\">(", f.by_op_type_size(),
@@ -780,6 +1401,9 @@ std::string RenderHtml(const Report& r) {
   Checks(r, &out);
   Charts(r, layers, grouped_layers, chunk, &out);
   if (r.has_training()) TrainingSection(r.training(), &out);
+  MemorySection(r, layers, &out);
+  RooflineSection(r, &out);
+  LayerTable(f, &out);
   OpTypeTable(f, &out);
   NodeTable(f, &out);
   ModelDetails(r, &out);

@@ -2,11 +2,15 @@
 // formatted as the other renderers format them, one bar per layer up to the
 // cap, and a 5,000-node graph in a file of bounded size with every node in
 // the embedded JSON.
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "analyzer/analyze.h"
 #include "analyzer/report/render.h"
 #include "google/protobuf/struct.pb.h"
@@ -50,15 +54,46 @@ google::protobuf::ListValue NodeRows(const std::string& html) {
   return it == data.fields().end() ? google::protobuf::ListValue() : it->second.list_value();
 }
 
-// The data-label attributes of the layer chart, in order.
+// The text of the element with id `id` through its closing `close` tag.
+std::string Element(const std::string& html, const std::string& id, const std::string& close) {
+  const size_t at = html.find(absl::StrCat("id=\"", id, "\""));
+  if (at == std::string::npos) return "";
+  const size_t start = html.rfind('<', at);
+  const size_t end = html.find(close, at);
+  return end == std::string::npos ? "" : html.substr(start, end + close.size() - start);
+}
+
+// The data-label attributes of the layer chart, in order (the memory
+// timeline's hover bands carry them too).
 std::vector<std::string> LayerLabels(const std::string& html) {
+  const std::string chart = Element(html, "chart-layers", "</section>");
   std::vector<std::string> labels;
   const std::string key = "data-label=\"";
-  for (size_t at = html.find(key); at != std::string::npos; at = html.find(key, at + 1)) {
+  for (size_t at = chart.find(key); at != std::string::npos; at = chart.find(key, at + 1)) {
     const size_t start = at + key.size();
-    labels.push_back(html.substr(start, html.find('"', start) - start));
+    labels.push_back(chart.substr(start, chart.find('"', start) - start));
   }
   return labels;
+}
+
+// The value of attribute `attr` in the first tag that holds `marker`.
+std::string Attr(const std::string& html, const std::string& marker, const std::string& attr) {
+  const size_t at = html.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t open = html.rfind('<', at);
+  const size_t close = html.find('>', at);
+  const std::string tag = html.substr(open, close - open);
+  const std::string key = absl::StrCat(" ", attr, "=\"");
+  const size_t k = tag.find(key);
+  if (k == std::string::npos) return "";
+  const size_t start = k + key.size();
+  return tag.substr(start, tag.find('"', start) - start);
+}
+
+double AttrNumber(const std::string& html, const std::string& marker, const std::string& attr) {
+  const std::string v = Attr(html, marker, attr);
+  EXPECT_FALSE(v.empty()) << marker << " " << attr;
+  return v.empty() ? -1 : std::stod(v);
 }
 
 NodeCost* AddNode(Report* r, const std::string& name, const std::string& op, double flops,
@@ -453,6 +488,352 @@ TEST(RenderHtml, WithoutPerNodeDataSaysSo) {
   EXPECT_TRUE(absl::StrContains(html, "No per-node figures"));
   EXPECT_TRUE(LayerLabels(html).empty());
   EXPECT_EQ(NodeRows(html).values_size(), 0);
+}
+
+
+// ---- memory and the roofline ----
+
+constexpr double kPeak = 19.5e12;     // A100 at fp32
+constexpr double kBandwidth = 1.555e12;
+
+// A node with its traffic and its roofline time on kPeak / kBandwidth.
+NodeCost* AddTimed(Report* r, const std::string& name, const std::string& op, double flops,
+                   double read, double weights, double written, const std::string& layer) {
+  NodeCost* n = AddNode(r, name, op, flops, op == "Conv" || op == "Gemm" ? flops : 0);
+  n->set_bytes_read(read);
+  n->set_weight_bytes(weights);
+  n->set_bytes_written(written);
+  const double bytes = read + weights + written;
+  n->set_intensity(bytes > 0 ? flops / bytes : 0);
+  n->set_seconds(std::max(flops / kPeak, bytes / kBandwidth));
+  n->set_limited_by(bytes / kBandwidth > flops / kPeak ? "memory" : "compute");
+  n->set_layer(layer);
+  if (flops == 0) n->set_status("data_movement");
+  return n;
+}
+
+// Layers, memory and roofline totals from the nodes, as the analysis sums them.
+void FillTotals(Report* r) {
+  Forward* f = r->mutable_forward();
+  f->clear_layers();
+  Memory* m = f->mutable_memory();
+  double flops = 0, seconds = 0, memory_seconds = 0, traffic = 0;
+  int work = 0, memory_bound = 0;
+  for (const NodeCost& n : f->nodes()) {
+    const double bytes = n.bytes_read() + n.weight_bytes() + n.bytes_written();
+    flops += n.flops();
+    traffic += bytes;
+    m->set_bytes_read(m->bytes_read() + n.bytes_read());
+    m->set_weight_bytes_read(m->weight_bytes_read() + n.weight_bytes());
+    m->set_bytes_written(m->bytes_written() + n.bytes_written());
+    m->set_weight_bytes(m->weight_bytes() + n.weight_bytes());
+    if (n.seconds() > 0) {
+      ++work;
+      seconds += n.seconds();
+      if (n.limited_by() == "memory") {
+        ++memory_bound;
+        memory_seconds += n.seconds();
+      }
+    }
+    LayerCost* l = f->layers_size() > 0 && f->layers(f->layers_size() - 1).name() == n.layer()
+                       ? f->mutable_layers(f->layers_size() - 1)
+                       : f->add_layers();
+    l->set_name(n.layer());
+    l->set_nodes(l->nodes() + 1);
+    l->set_flops(l->flops() + n.flops());
+    l->set_bytes(l->bytes() + bytes);
+    l->set_weight_bytes(l->weight_bytes() + n.weight_bytes());
+    l->set_seconds(l->seconds() + n.seconds());
+  }
+  f->set_flops(flops);
+  m->set_intensity(traffic > 0 ? flops / traffic : 0);
+  Roofline* rf = f->mutable_roofline();
+  rf->set_hardware("A100 SXM 40GB");
+  rf->set_precision("fp32");
+  rf->set_peak_flops(kPeak);
+  rf->set_bandwidth(kBandwidth);
+  rf->set_ridge(kPeak / kBandwidth);  // 12.54 FLOP/byte
+  rf->set_seconds(seconds);
+  rf->set_compute_seconds(flops / kPeak);
+  rf->set_memory_bound_nodes(memory_bound);
+  rf->set_memory_bound_node_share(static_cast<double>(memory_bound) / work);
+  rf->set_memory_bound_time_share(memory_seconds / seconds);
+  rf->set_utilization_ceiling(rf->compute_seconds() / seconds);
+}
+
+// A convolution (compute-bound), a ReLU with a hostile name and a Gemm
+// (memory-bound), and a Transpose that moves data without arithmetic.
+Report RooflineReport() {
+  Report r = HandReport();
+  r.clear_training();
+  AddTimed(&r, "/stem/conv/Conv", "Conv", 2.4e8, 6e5, 4e4, 3.2e6, "/stem");        // 62.5 FLOP/B
+  AddTimed(&r, "/stem/<b>relu</b>&\"x", "Relu", 8e5, 3.2e6, 0, 3.2e6, "/stem");     // 0.125
+  AddTimed(&r, "/head/Transpose", "Transpose", 0, 1e6, 0, 1e6, "/head");            // 0
+  AddTimed(&r, "/head/fc/Gemm", "Gemm", 1e6, 4e3, 2e6, 4e3, "/head");               // 0.498
+  FillTotals(&r);
+  return r;
+}
+
+// The start of the tag `name` that holds `marker` (e.g. a <title>'s text).
+std::string TagAround(const std::string& html, const std::string& marker, const std::string& name) {
+  const size_t at = html.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t open = html.rfind("<" + name, at);
+  return open == std::string::npos ? "" : html.substr(open, html.find('>', open) - open + 1);
+}
+
+std::vector<double> Numbers(const std::string& s) {
+  std::vector<double> v;
+  std::string cur;
+  for (char c : s + " ") {
+    if ((c >= '0' && c <= '9') || c == '.' || (c == '-' && cur.empty())) {
+      cur.push_back(c);
+    } else if (!cur.empty()) {
+      v.push_back(std::stod(cur));
+      cur.clear();
+    }
+  }
+  return v;
+}
+
+TEST(RenderHtml, RooflineChartPlacesTheRoofRidgeAndPointsWhereTheNumbersSay) {
+  const Report r = RooflineReport();
+  const std::string html = RenderHtml(r);
+  const std::string chart = Element(html, "roofline-chart", "</svg>");
+  ASSERT_FALSE(chart.empty());
+  // One dot per node with arithmetic; the Transpose has no intensity.
+  EXPECT_EQ(Attr(chart, "id=\"roofline-chart\"", "data-points"), "3");
+  EXPECT_EQ(Count(chart, "<circle class=\"pt "), 3u);
+  EXPECT_EQ(Attr(chart, "id=\"roofline-chart\"", "data-layers"), "2");
+  EXPECT_EQ(Count(chart, "<path class=\"lyr "), 2u);
+
+  // The axes: decades, x 0.1 .. 100 FLOP/byte at least, y up past the peak.
+  const double x10 = AttrNumber(chart, "data-x=\"10\"", "x1");
+  const double x100 = AttrNumber(chart, "data-x=\"100\"", "x1");
+  const double y13 = AttrNumber(chart, "data-y=\"1e+13\"", "y1");
+  const double y14 = AttrNumber(chart, "data-y=\"1e+14\"", "y1");
+  ASSERT_GT(x100, x10);
+  ASSERT_LT(y14, y13);  // SVG y grows downward
+  auto at_x = [&](double v) { return x10 + std::log10(v / 10) * (x100 - x10); };
+  auto at_y = [&](double v) { return y13 + std::log10(v / 1e13) * (y14 - y13); };
+  // The ridge at peak / bandwidth = 12.54 FLOP/byte, the flat roof at 19.5 TFLOP/s.
+  EXPECT_NEAR(AttrNumber(chart, "id=\"roofline-ridge\"", "x1"), at_x(kPeak / kBandwidth), 0.02);
+  EXPECT_NEAR(AttrNumber(chart, "id=\"roofline-ridge\"", "y1"), at_y(kPeak), 0.02);
+  const std::vector<double> roof = Numbers(Attr(chart, "id=\"roofline-roof\"", "points"));
+  ASSERT_EQ(roof.size(), 6u);
+  EXPECT_NEAR(roof[2], at_x(kPeak / kBandwidth), 0.02);
+  EXPECT_NEAR(roof[3], at_y(kPeak), 0.02);
+  EXPECT_NEAR(roof[5], roof[3], 1e-9);
+  // The sloped part is bandwidth x intensity: at its left end too.
+  const double left = std::pow(10.0, std::log10(10) + (roof[0] - x10) / (x100 - x10));
+  EXPECT_NEAR(roof[1], at_y(kBandwidth * left), 0.05);
+  EXPECT_TRUE(absl::StrContains(chart, "ridge 12.5 FLOP/byte"));
+  EXPECT_TRUE(absl::StrContains(chart, "peak 19.5 TFLOP/s (fp32)"));
+
+  // Nodes lie on the roof: the Conv on the flat part, the ReLU on the slope.
+  const std::string conv = TagAround(chart, "/stem/conv/Conv\n", "circle");
+  EXPECT_NEAR(AttrNumber(conv, "cx", "cx"), at_x(62.5), 0.02);
+  EXPECT_NEAR(AttrNumber(conv, "cx", "cy"), roof[3], 0.02);
+  const std::string relu = TagAround(chart, "relu&lt;/b&gt;", "circle");
+  const double rx = AttrNumber(relu, "cx", "cx"), ry = AttrNumber(relu, "cx", "cy");
+  EXPECT_NEAR(rx, at_x(0.125), 0.02);
+  EXPECT_NEAR(ry, at_y(kBandwidth * 0.125), 0.02);
+  EXPECT_NEAR(ry, roof[1] + (rx - roof[0]) * (roof[3] - roof[1]) / (roof[2] - roof[0]), 0.05);
+  EXPECT_TRUE(absl::StrContains(chart, "Relu, memory-bound\n800,000 FLOP, 6.4 MB moved"));
+  // The /stem layer, 240.8 MFLOP over 10.24 MB = 23.5 FLOP/byte (right of
+  // the ridge) in 16.4 µs, is below the roof: 14.7 TFLOP/s.
+  const double stem_x = (2.4e8 + 8e5) / (3.84e6 + 6.4e6);
+  const double stem_y = (2.4e8 + 8e5) / (2.4e8 / kPeak + 6.4e6 / kBandwidth);
+  const std::string stem = TagAround(chart, "/stem (layer)", "path");
+  const std::vector<double> diamond = Numbers(Attr(stem, "d=", "d"));
+  ASSERT_GE(diamond.size(), 2u);
+  EXPECT_NEAR(diamond[0], at_x(stem_x), 0.02);
+  EXPECT_NEAR(diamond[1] + 5, at_y(stem_y), 0.02);  // the top vertex, 5 px above the middle
+  EXPECT_GT(diamond[1] + 5, roof[3] + 5);
+  EXPECT_TRUE(
+      absl::StrContains(chart, absl::StrFormat("%.1f%% of the roof there", 100 * stem_y / kPeak)));
+  EXPECT_TRUE(absl::StrContains(chart, "most of its time in Conv"));
+  // The pass: at the utilization ceiling.
+  EXPECT_TRUE(absl::StrContains(chart, "id=\"roofline-pass\""));
+  const std::string pass = TagAround(chart, "whole forward pass", "circle");
+  EXPECT_NEAR(AttrNumber(pass, "cy", "cy"),
+              at_y(r.forward().flops() / r.forward().roofline().seconds()), 0.02);
+
+  // Legend, caption, cards.
+  for (const char* op : {"Conv", "Relu", "Gemm"}) {
+    EXPECT_TRUE(absl::StrContains(html, absl::StrCat("</i>", op, "</span>"))) << op;
+  }
+  EXPECT_TRUE(absl::StrContains(html, "1 node moves data without arithmetic"));
+  EXPECT_TRUE(absl::StrContains(html, "lies on the roof by construction"));
+  EXPECT_TRUE(absl::StrContains(html, "Time on A100 SXM 40GB"));
+  const Roofline& rf = r.forward().roofline();
+  EXPECT_TRUE(absl::StrContains(html, "utilization ceiling"));
+  EXPECT_TRUE(absl::StrContains(html, absl::StrFormat("%.1f%%", 100 * rf.utilization_ceiling())));
+  EXPECT_TRUE(absl::StrContains(html, "3 of 4 nodes with work"));  // memory-bound nodes
+  EXPECT_TRUE(absl::StrContains(html, "compute-only time"));
+  // The hostile name is text everywhere.
+  EXPECT_FALSE(absl::StrContains(html, "<b>relu"));
+  EXPECT_TRUE(absl::StrContains(chart, "/stem/&lt;b&gt;relu&lt;/b&gt;&amp;&quot;x"));
+}
+
+TEST(RenderHtml, NoRooflineChartWithoutHardware) {
+  Report r = RooflineReport();
+  r.mutable_forward()->clear_roofline();
+  std::string html = RenderHtml(r);
+  EXPECT_FALSE(absl::StrContains(html, "roofline-chart"));
+  EXPECT_FALSE(absl::StrContains(html, "id=\"roofline\""));
+  EXPECT_TRUE(absl::StrContains(html, "id=\"memory\""));
+  EXPECT_TRUE(absl::StrContains(html, "id=\"layer-table\""));
+  EXPECT_FALSE(absl::StrContains(html, "share of time"));  // the layer table has no time
+  // Neither section without memory figures.
+  html = RenderHtml(HandReport());
+  EXPECT_FALSE(absl::StrContains(html, "id=\"memory\""));
+  EXPECT_FALSE(absl::StrContains(html, "memory-timeline"));
+  EXPECT_FALSE(absl::StrContains(html, "roofline-chart"));
+}
+
+TEST(RenderHtml, MemoryTimelineMarksThePeakWhereTheNumbersSay) {
+  Report r = HandReport();
+  const double live[] = {1e6, 4e6, 2e6, 3e6};
+  const char* names[] = {"/a/Conv", "/b/<i>peak</i>", "/c/Relu", "/d/Add"};
+  for (int i = 0; i < 4; ++i) AddNode(&r, names[i], "Relu", 10, 0)->set_live_bytes(live[i]);
+  Memory* m = r.mutable_forward()->mutable_memory();
+  m->set_weight_bytes(8e6);
+  m->set_peak_activation_bytes(4e6);
+  m->set_peak_node(names[1]);
+  const std::string html = RenderHtml(r);
+  const std::string chart = Element(html, "memory-timeline", "</svg>");
+  ASSERT_FALSE(chart.empty());
+  EXPECT_EQ(Attr(chart, "id=\"memory-timeline\"", "data-steps"), "4");
+  EXPECT_EQ(Attr(chart, "id=\"memory-peak\"", "data-step"), "1");
+  // At node 2's tick and the 4 MB grid line.
+  EXPECT_NEAR(AttrNumber(chart, "id=\"memory-peak\"", "cx"),
+              AttrNumber(chart, "data-node=\"2\"", "x1"), 1e-9);
+  EXPECT_NEAR(AttrNumber(chart, "id=\"memory-peak\"", "cy"),
+              AttrNumber(chart, "data-y=\"4000000\"", "y1"), 1e-9);
+  // The step line: one level per node, at the grid lines of its bytes.
+  const std::vector<double> line = Numbers(Attr(chart, "class=\"live-line\"", "d"));
+  ASSERT_EQ(line.size(), 9u);  // M x,y H x (V y H x) x 3
+  EXPECT_NEAR(line[1], AttrNumber(chart, "data-y=\"1000000\"", "y1"), 1e-9);
+  EXPECT_NEAR(line[3], AttrNumber(chart, "data-y=\"4000000\"", "y1"), 1e-9);
+  EXPECT_NEAR(line[7], AttrNumber(chart, "data-y=\"3000000\"", "y1"), 1e-9);
+  EXPECT_NEAR(line[8], AttrNumber(chart, "data-node=\"4\"", "x1") * 2 - line[6], 0.02);
+  EXPECT_TRUE(absl::StrContains(chart, "peak 4 MB at /b/&lt;i&gt;peak&lt;/i&gt; (node 2)"));
+  EXPECT_FALSE(absl::StrContains(html, "<i>peak"));
+  EXPECT_TRUE(absl::StrContains(html, "The weights, 8 MB, are held throughout and are not in the curve "
+                                      "(2\xC3\x97 the activation peak)"));
+  // Without the name, the first maximum.
+  m->set_peak_node("");
+  EXPECT_EQ(Attr(RenderHtml(r), "id=\"memory-peak\"", "data-step"), "1");
+}
+
+// An If's branch nodes follow it in forward.nodes; the timeline steps over
+// the main graph's nodes only.
+TEST(RenderHtml, MemoryTimelineStepsOverTheMainGraph) {
+  Report r = HandReport();
+  r.mutable_model()->set_subgraph_nodes(2);
+  AddNode(&r, "/a/Relu", "Relu", 1, 0)->set_live_bytes(100);
+  AddNode(&r, "/cond/If", "If", 0, 0)->set_live_bytes(300);
+  AddNode(&r, "/cond/If/then_branch/Add", "Add", 1, 0);
+  AddNode(&r, "/cond/If/then_branch/Mul", "Mul", 1, 0);
+  AddNode(&r, "/b/Relu", "Relu", 1, 0)->set_live_bytes(200);
+  r.mutable_forward()->mutable_memory()->set_peak_node("/cond/If");
+  r.mutable_forward()->mutable_memory()->set_peak_activation_bytes(300);
+  const std::string html = RenderHtml(r);
+  EXPECT_EQ(Attr(html, "id=\"memory-timeline\"", "data-steps"), "3");
+  EXPECT_TRUE(absl::StrContains(html, "peak 300 B at /cond/If (node 2)"));
+  EXPECT_TRUE(absl::StrContains(html, "The 2 nodes of If/Loop/Scan bodies run within their parent"));
+}
+
+// 3,000 nodes with work: one point per layer, the timeline one column per
+// pixel, the file still compact.
+TEST(RenderHtml, PastTwoThousandNodesTheRooflineIsPerLayer) {
+  Report r = HandReport();
+  r.clear_training();
+  for (int i = 0; i < 3000; ++i) {
+    const std::string layer = absl::StrCat("/model/layers.", i / 100);
+    NodeCost* n = i % 3 == 0 ? AddTimed(&r, absl::StrCat(layer, "/fc", i, "/MatMul"), "MatMul", 6.4e10,
+                                        1.6e7, 3.2e7, 1.6e7, layer)
+                             : AddTimed(&r, absl::StrCat(layer, "/add", i, "/Add"), "Add", 4e6, 3.2e7,
+                                        0, 1.6e7, layer);
+    n->set_live_bytes(1e7 + (i % 100) * 1e5 + (i == 1234 ? 5e7 : 0));
+  }
+  FillTotals(&r);
+  const std::string html = RenderHtml(r);
+  EXPECT_EQ(Attr(html, "id=\"roofline-chart\"", "data-points"), "0");
+  EXPECT_EQ(Count(html, "<circle class=\"pt "), 0u);
+  EXPECT_EQ(Attr(html, "id=\"roofline-chart\"", "data-layers"), "30");
+  EXPECT_TRUE(absl::StrContains(html, "too many to draw one by one"));
+  EXPECT_TRUE(absl::StrContains(html, "Drawn as 914 columns, each the largest of its nodes."));
+  const std::string line = Attr(html, "class=\"live-line\"", "d");
+  EXPECT_EQ(Count(line, "H"), 914u);
+  EXPECT_EQ(Attr(html, "id=\"memory-peak\"", "data-step"), "1234");
+  EXPECT_TRUE(absl::StrContains(html, "peak 63.4 MB at /model/layers.12/add1234/Add (node 1,235)"));
+  EXPECT_LT(html.size(), 1024u * 1024);
+}
+
+TEST(RenderHtml, LayerTableListsForwardLayersWithTheirTime) {
+  Report r = RooflineReport();
+  r.mutable_forward()->mutable_layers(1)->set_name("/head<script>");
+  const std::string html = RenderHtml(r);
+  const std::string table = Element(html, "layer-table", "</table>");
+  ASSERT_FALSE(table.empty());
+  EXPECT_EQ(Count(table, "<tr>"), 3u);  // the header and two layers
+  EXPECT_TRUE(absl::StrContains(table, "share of time"));
+  EXPECT_TRUE(absl::StrContains(table, "/head&lt;script&gt;"));
+  // /stem: 240,800,000 FLOP, 10.24 MB, 23.5 FLOP/byte.
+  EXPECT_TRUE(absl::StrContains(table, "240,800,000"));
+  EXPECT_TRUE(absl::StrContains(table, "10.2 MB"));
+  EXPECT_TRUE(absl::StrContains(table, ">23.5<"));
+}
+
+// Figures a broken model can produce (NaN, infinity, zero time) leave points
+// out rather than writing "nan" into the SVG.
+TEST(RenderHtml, NonFiniteFiguresAreLeftOut) {
+  Report r = RooflineReport();
+  r.mutable_forward()->mutable_nodes(0)->set_intensity(std::nan(""));
+  r.mutable_forward()->mutable_nodes(1)->set_seconds(1e-320);  // rate overflows to infinity
+  r.mutable_forward()->mutable_nodes(1)->set_live_bytes(std::nan(""));
+  r.mutable_forward()->mutable_nodes(2)->set_live_bytes(1e6);
+  r.mutable_forward()->mutable_layers(0)->set_seconds(std::numeric_limits<double>::infinity());
+  r.mutable_forward()->mutable_memory()->set_intensity(std::nan(""));
+  const std::string html = RenderHtml(r);
+  EXPECT_EQ(Attr(html, "id=\"roofline-chart\"", "data-points"), "1");  // the Gemm
+  EXPECT_EQ(Attr(html, "id=\"roofline-chart\"", "data-layers"), "1");   // /head
+  EXPECT_FALSE(absl::StrContains(html, "roofline-pass"));
+  EXPECT_EQ(Attr(html, "id=\"memory-timeline\"", "data-steps"), "4");
+  EXPECT_EQ(Attr(html, "id=\"memory-peak\"", "data-step"), "2");
+  const std::string svg = Element(html, "roofline-chart", "</svg>") +
+                          Element(html, "memory-timeline", "</svg>");
+  for (const char* bad : {"nan", "inf", "NaN", "Infinity"}) {
+    EXPECT_FALSE(absl::StrContains(svg, absl::StrCat("\"", bad))) << bad;
+    EXPECT_FALSE(absl::StrContains(svg, absl::StrCat(",", bad))) << bad;
+  }
+}
+
+TEST(RenderHtml, ResNet18OnA100) {
+  AnalyzeOptions o;
+  o.per_node = true;
+  o.hardware.hardware = "A100";
+  absl::StatusOr<Report> r =
+      AnalyzeFile(std::string(ONNX_FLOPS_TESTDATA) + "/torchvision/resnet18.onnx", o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->forward().has_roofline());
+  const std::string html = RenderHtml(*r);
+  // 48 nodes with arithmetic (the Flatten moves nothing); 13 layers with
+  // FLOPs (torch.flatten's top level has none).
+  EXPECT_EQ(Attr(html, "id=\"roofline-chart\"", "data-points"), "48");
+  EXPECT_EQ(Attr(html, "id=\"roofline-chart\"", "data-layers"), "13");
+  EXPECT_EQ(Attr(html, "id=\"memory-timeline\"", "data-steps"), "49");
+  const Memory& m = r->forward().memory();
+  EXPECT_EQ(m.peak_node(), "/relu/Relu");
+  EXPECT_TRUE(absl::StrContains(
+      html, absl::StrCat("peak ", Si(m.peak_activation_bytes()), "B at /relu/Relu (node 2)")));
+  EXPECT_EQ(LayerLabels(html).size(), 14u);
+  EXPECT_EQ(Count(Element(html, "layer-table", "</table>"), "<tr>"), 15u);
+  for (const char* s : {"http://", "https://", "src=", "href=", "<link", "url("}) {
+    EXPECT_FALSE(absl::StrContains(html, s)) << s;
+  }
 }
 
 }  // namespace
