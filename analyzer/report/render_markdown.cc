@@ -137,6 +137,9 @@ std::string RenderMarkdown(const Report& r) {
       absl::StrAppend(&out, "| training compute, method 2 | ", Scientific(t.method2().flops()),
                       " FLOP = ", Cell(t.method2().formula()), " |\n");
     }
+    if (t.has_memory()) {
+      absl::StrAppend(&out, "| training memory per chip | ", Cell(t.memory().formula()), " |\n");
+    }
   }
 
   Gates(r, &out);

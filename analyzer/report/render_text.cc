@@ -59,6 +59,28 @@ void RenderTraining(const Training& t, std::string* out) {
     }
     absl::StrAppend(out, "  TRAINING COMPUTE      ", Scientific(t.flops()), " FLOP  (",
                     absl::StrFormat("%.3g", t.pf_days()), " PF/s-days)\n");
+    if (t.has_memory()) {
+      const TrainingMemory& mem = t.memory();
+      absl::StrAppend(out, "  memory per chip       ", Si(mem.total_bytes(), false), "B at batch ",
+                      mem.batch(), ": weights ", Si(mem.weight_bytes(), false), "B + gradients ",
+                      Si(mem.gradient_bytes(), false), "B + optimizer ",
+                      Si(mem.optimizer_bytes(), false), "B",
+                      mem.master_weight_bytes() > 0
+                          ? absl::StrCat(" + master weights ", Si(mem.master_weight_bytes(), false),
+                                         "B")
+                          : "",
+                      " + activations ", Si(mem.activation_bytes(), false), "B (",
+                      Si(mem.activation_bytes_per_example(), false), "B per example, ",
+                      mem.precision(), ")\n");
+      if (mem.chip_memory_bytes() > 0) {
+        absl::StrAppend(out, "  largest batch         ",
+                        mem.max_batch() > 0
+                            ? absl::StrCat(Grouped(static_cast<double>(mem.max_batch())),
+                                           " per chip fits its ")
+                            : "none fits the chip's ",
+                        Si(mem.chip_memory_bytes(), false), "B\n");
+      }
+    }
     if (t.has_parameter_rule()) {
       absl::StrAppend(out, "  6ND cross-check       ", t.parameter_rule().formula(),
                       "; the count is ", absl::StrFormat("%.2f", t.parameter_rule().ratio()),
