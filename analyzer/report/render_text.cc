@@ -322,7 +322,7 @@ std::string RenderText(const Report& r, const TextOptions& options) {
   }
   absl::StrAppend(&out, "\n");
 
-  absl::StrAppend(&out, "by op type                nodes              FLOP    share       matmul FLOP              MACs\n");
+  absl::StrAppend(&out, "by op type                nodes              FLOP    share       matmul FLOP              MACs       bytes\n");
   int shown = 0;
   for (const OpTypeCost& op : f.by_op_type()) {
     if (options.max_op_types > 0 && shown++ >= options.max_op_types) break;
@@ -331,6 +331,7 @@ std::string RenderText(const Report& r, const TextOptions& options) {
     absl::StrAppend(&out, "  ", Pad(name, 22), PadLeft(absl::StrCat(op.nodes()), 7),
                     PadLeft(Grouped(op.flops()), 18), PadLeft(Percent(op.share()), 9),
                     PadLeft(Grouped(op.matmul_flops()), 18), PadLeft(Grouped(op.macs()), 18),
+                    PadLeft(Si(op.bytes_read() + op.weight_bytes() + op.bytes_written()), 12),
                     op.uncounted() > 0 ? absl::StrCat("  (", op.uncounted(), " uncounted)") : "",
                     "\n");
   }
@@ -361,9 +362,15 @@ std::string RenderText(const Report& r, const TextOptions& options) {
     size_t width = 12;
     for (const NodeCost& n : f.nodes()) width = std::max(width, std::min<size_t>(n.node().size(), 60));
     for (const NodeCost& n : f.nodes()) {
+      const double bytes = n.bytes_read() + n.weight_bytes() + n.bytes_written();
       absl::StrAppend(&out, "  ", Pad(n.node(), width), " ", Pad(n.op_type(), 18), " ",
                       PadLeft(Grouped(n.flops()), 16), "  ", Pad(n.output_shape(), 18), " ",
-                      n.detail(), "\n");
+                      PadLeft(absl::StrCat(Si(bytes), "B"), 10), " ",
+                      PadLeft(absl::StrFormat("%.3g", n.intensity()), 8), " FLOP/B",
+                      n.seconds() > 0 ? absl::StrCat(" ", PadLeft(Duration(n.seconds()), 9), " ",
+                                                     Pad(n.limited_by(), 7))
+                                      : "",
+                      "  ", n.detail(), "\n");
     }
   }
   if (f.bounds_size() > 0) {
