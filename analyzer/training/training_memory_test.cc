@@ -380,6 +380,33 @@ TEST(TrainingMemory, GptBlockSavedTensors) {
   for (const SavedTensor& t : s.tensors) EXPECT_FALSE(absl::StrContains(t.name, "Where")) << t.name;
 }
 
+TEST(TrainingMemory, AResNet50BottleneckBlock) {
+  // layer1.0 of torchvision's ResNet-50 (BatchNorm folded), fp32, batch 1. Its
+  // convs keep their inputs (their weights need gradients), the Relus their
+  // outputs, the Add nothing: the block input a [64, 56, 56] (read by conv1
+  // and the downsample, kept once), relu's and relu_1's outputs (the next
+  // convs' inputs too) and relu_2's [256, 56, 56]: 3 x 802,816 + 3,211,264.
+  onnx::ModelProto model;
+  std::ifstream in(std::string(ONNX_FLOPS_TESTDATA) + "/torchvision/resnet50.onnx",
+                   std::ios::binary);
+  ASSERT_TRUE(model.ParseFromIstream(&in));  // weightless: dims only
+  std::unique_ptr<Walked> w = Walk(std::move(model));
+  SavedActivations s = SavedForBackward(w->model.graph(), w->values, w->walk.nodes, {}, 4);
+  std::set<std::string> block;
+  double bytes = 0;
+  for (const SavedTensor& t : s.tensors) {
+    if (absl::StrContains(t.kept_by, "/layer1/layer1.0/")) {
+      block.insert(t.name);
+      bytes += t.bytes;
+    }
+  }
+  EXPECT_EQ(block, (std::set<std::string>{"/maxpool/MaxPool_output_0",
+                                          "/layer1/layer1.0/relu/Relu_output_0",
+                                          "/layer1/layer1.0/relu_1/Relu_output_0",
+                                          "/layer1/layer1.0/relu_2/Relu_output_0"}));
+  EXPECT_EQ(bytes, 3 * 64.0 * 56 * 56 * 4 + 256.0 * 56 * 56 * 4);
+}
+
 TEST(TrainingMemory, GptBlockOnAChip) {
   AnalyzeOptions o;
   o.training.examples = 1000;
