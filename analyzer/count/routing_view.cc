@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "analyzer/load/graph_order.h"
 #include "analyzer/load/parameters.h"
+#include "analyzer/util/element_type.h"
 #include "analyzer/util/number_format.h"
 #include "rules/rule.h"
 
@@ -27,11 +28,6 @@ struct Found {
   // 4-bit QMoE byte holds 2).
   absl::flat_hash_map<std::string, double> weights;
 };
-
-bool Floating(int32_t t) {
-  return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::FLOAT16 ||
-         t == onnx::TensorProto::BFLOAT16 || t == onnx::TensorProto::DOUBLE;
-}
 
 bool IsScatter(const std::string& op) {
   return op == "ScatterND" || op == "ScatterElements" || op == "Scatter";
@@ -66,13 +62,13 @@ class Graph {
     for (int hops = 0; hops < 8 && !name.empty(); ++hops) {
       if (auto it = initializers_.find(name); it != initializers_.end()) {
         const int32_t type = it->second->data_type();
-        return Floating(type) || (quantized && type != onnx::TensorProto::BOOL) ? name : "";
+        return IsFloatingType(type) || (quantized && type != onnx::TensorProto::BOOL) ? name : "";
       }
       const onnx::NodeProto* p = Producer(name);
       if (p == nullptr) return "";
       if (p->op_type() == "Constant") {
         const TensorInfo* t = Info(name);
-        return t != nullptr && Floating(t->elem_type) && t->has_shape &&
+        return t != nullptr && IsFloatingType(t->elem_type) && t->has_shape &&
                        NumElements(t->dims) > 1
                    ? name
                    : "";

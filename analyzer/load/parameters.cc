@@ -10,11 +10,6 @@
 namespace onnx_flops {
 namespace {
 
-bool IsFloating(int32_t t) {
-  return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
-         t == onnx::TensorProto::FLOAT16 || t == onnx::TensorProto::BFLOAT16;
-}
-
 // Elements of a stored tensor, or -1 when its dims are nonsense.
 double StoredElements(const google::protobuf::RepeatedField<int64_t>& dims) {
   for (int64_t d : dims) {
@@ -58,10 +53,10 @@ void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<s
       continue;
     }
     auto packed = quantized.find(t.name());
-    const bool quantized_weight = !IsFloating(t.data_type()) && packed != quantized.end();
+    const bool quantized_weight = !IsFloatingType(t.data_type()) && packed != quantized.end();
     out->quantized += quantized_weight ? 1 : 0;
     out->bytes += n * static_cast<double>(ElementBytes(t.data_type()));
-    if (IsFloating(t.data_type())) {
+    if (IsFloatingType(t.data_type())) {
       out->parameters += n;
     } else if (quantized_weight) {
       out->parameters += n * (t.data_type() == onnx::TensorProto::UINT8 ? packed->second : 1);
@@ -75,7 +70,7 @@ void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<s
       ++out->nonsense;
       continue;
     }
-    add(t.values().data_type(), n, IsFloating(t.values().data_type()));
+    add(t.values().data_type(), n, IsFloatingType(t.values().data_type()));
   }
   for (const auto& node : graph.node()) {
     if (node.op_type() == "Constant" && (node.domain().empty() || node.domain() == "ai.onnx")) {
@@ -89,7 +84,7 @@ void Count(const onnx::GraphProto& graph, int depth, const absl::flat_hash_set<s
           n = a.floats_size();
           type = onnx::TensorProto::FLOAT;
         }
-        if (n > 1 && IsFloating(type)) {
+        if (n > 1 && IsFloatingType(type)) {
           ++out->constant_nodes;
           add(type, n, true);
         }

@@ -13,6 +13,7 @@
 #include "analyzer/load/graph_order.h"
 #include "analyzer/shapes/onnx_guard.h"
 #include "analyzer/training/differentiable.h"
+#include "analyzer/util/element_type.h"
 #include "onnx/defs/schema.h"
 #include "rules/rule.h"
 
@@ -22,11 +23,6 @@ namespace {
 // Backward vector FLOPs per forward vector FLOP (see backward.h).
 constexpr double kVectorFactor = 1;
 constexpr int kMaxDepth = 64;
-
-bool IsFloatingType(int32_t t) {
-  return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
-         t == onnx::TensorProto::FLOAT16 || t == onnx::TensorProto::BFLOAT16;
-}
 
 struct InitRec {
   std::string name;

@@ -12,6 +12,7 @@
 #include "analyzer/shapes/onnx_guard.h"
 #include "analyzer/training/backward.h"
 #include "analyzer/training/differentiable.h"
+#include "analyzer/util/element_type.h"
 #include "analyzer/training/hardware.h"
 #include "analyzer/training/roofline.h"
 #include "analyzer/util/number_format.h"
@@ -23,11 +24,6 @@ namespace {
 
 constexpr int kMaxHops = 64;
 constexpr int kMaxDepth = 64;
-
-bool IsFloatingType(int32_t t) {
-  return t == onnx::TensorProto::FLOAT || t == onnx::TensorProto::DOUBLE ||
-         t == onnx::TensorProto::FLOAT16 || t == onnx::TensorProto::BFLOAT16;
-}
 
 // ---- What each op keeps (see training_memory.h) ----
 

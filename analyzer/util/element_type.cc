@@ -27,4 +27,9 @@ size_t ElementBytes(int32_t type) {
   }
 }
 
+bool IsFloatingType(int32_t type) {
+  return type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::DOUBLE ||
+         type == onnx::TensorProto::FLOAT16 || type == onnx::TensorProto::BFLOAT16;
+}
+
 }  // namespace onnx_flops

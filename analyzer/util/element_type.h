@@ -14,6 +14,10 @@ namespace onnx_flops {
 // (STRING, UNDEFINED, unknown codes), which any payload length fits.
 size_t ElementBytes(int32_t type);
 
+// FLOAT, DOUBLE, FLOAT16 or BFLOAT16: the types trained weights and their
+// activations have.
+bool IsFloatingType(int32_t type);
+
 }  // namespace onnx_flops
 
 #endif  // ONNX_FLOPS_ANALYZER_UTIL_ELEMENT_TYPE_H_
