@@ -8,6 +8,7 @@
 
 #include "analyzer/load/graph_order.h"
 #include "analyzer/shapes/shape_propagation.h"
+#include "analyzer/training/walk_testing.h"
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
@@ -66,33 +67,9 @@ onnx::ModelProto NewModel(int64_t opset = 17) {
   return m;
 }
 
-// The model, its value table and its walk, as analyze.cc produces them.
-struct Walked {
-  onnx::ModelProto model;
-  ValueTable values;
-  WalkResult walk;
-
-  const NodeResult* Find(const std::string& name) const {
-    for (const NodeResult& n : walk.nodes) {
-      if (n.name == name) return &n;
-    }
-    return nullptr;
-  }
-};
-
+// The model, its value table and its walk (walk_testing.h), every node counted.
 std::unique_ptr<Walked> Walk(onnx::ModelProto m) {
-  auto w = std::make_unique<Walked>();
-  w->model = std::move(m);
-  std::vector<std::string> warnings;
-  w->values = InferAllShapes(w->model, &warnings);
-  bool sorted = true;
-  absl::StatusOr<std::vector<int>> order = TopologicalOrder(w->model.graph(), &sorted);
-  EXPECT_TRUE(order.ok()) << order.status();
-  const OpsetMap opsets = OpsetsOf(w->model);
-  WalkOptions o;
-  o.opsets = &opsets;
-  o.rules = &DefaultRules();
-  WalkGraph(w->model.graph(), *order, Scope{&w->values, nullptr}, o, &w->walk);
+  std::unique_ptr<Walked> w = WalkModel(std::move(m));
   for (const NodeResult& n : w->walk.nodes) {
     EXPECT_NE(n.status, NodeStatus::kUncounted) << n.name << ": " << n.reason;
   }

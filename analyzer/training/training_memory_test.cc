@@ -15,6 +15,7 @@
 #include "analyzer/analyze.h"
 #include "analyzer/load/graph_order.h"
 #include "analyzer/shapes/shape_propagation.h"
+#include "analyzer/training/walk_testing.h"
 #include "gtest/gtest.h"
 
 namespace onnx_flops {
@@ -55,27 +56,7 @@ onnx::ModelProto NewModel() {
   return m;
 }
 
-struct Walked {
-  onnx::ModelProto model;
-  ValueTable values;
-  WalkResult walk;
-};
-
-std::unique_ptr<Walked> Walk(onnx::ModelProto m) {
-  auto w = std::make_unique<Walked>();
-  w->model = std::move(m);
-  std::vector<std::string> warnings;
-  w->values = InferAllShapes(w->model, &warnings);
-  bool sorted = true;
-  absl::StatusOr<std::vector<int>> order = TopologicalOrder(w->model.graph(), &sorted);
-  EXPECT_TRUE(order.ok()) << order.status();
-  const OpsetMap opsets = OpsetsOf(w->model);
-  WalkOptions o;
-  o.opsets = &opsets;
-  o.rules = &DefaultRules();
-  WalkGraph(w->model.graph(), *order, Scope{&w->values, nullptr}, o, &w->walk);
-  return w;
-}
+std::unique_ptr<Walked> Walk(onnx::ModelProto m) { return WalkModel(std::move(m)); }
 
 std::set<std::string> Names(const SavedActivations& s) {
   std::set<std::string> names;
